@@ -1,0 +1,68 @@
+# SIGAP: `make demo` to try it, `make test` to check it. Both install what is missing first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+# Debian packages SIGAP needs: Chromium for the browser tests, gettext for translations.
+DEBIAN_PACKAGES := chromium gettext fonts-dejavu-core
+
+.PHONY: demo test test-sqlite test-postgres install system-deps messages serve check clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed system-deps messages
+
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES) >/dev/null; \
+	  else \
+	    echo "Missing Debian packages:$$missing. Run: sudo apt-get install $(DEBIAN_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+messages: $(VENV)/.installed
+	cd sigap && ../$(PY) ../manage.py compilemessages --ignore '.venv' -v0
+
+demo: install
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_regions --if-empty
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --no-input -v0
+	@echo "SIGAP is serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(VENV)/bin/gunicorn sigap.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+
+test: install
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== the suite on SQLite =="
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+# PostgreSQL is used where it answers; with SIGAP_REQUIRE_POSTGRES=1 (CI) its absence is a failure.
+test-postgres:
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== the suite on PostgreSQL =="; \
+	  DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser" $(PYTEST_ARGS); \
+	elif [ "$$SIGAP_REQUIRE_POSTGRES" = 1 ]; then \
+	  echo "PostgreSQL is required (SIGAP_REQUIRE_POSTGRES=1) but does not answer at $(PG_URL)"; exit 1; \
+	else \
+	  echo "PostgreSQL does not answer at $(PG_URL): its part of the suite is skipped"; \
+	fi
+
+check: install
+	$(PY) manage.py check
+
+clean:
+	rm -rf $(VENV) var/static var/cache

@@ -1,0 +1,41 @@
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sigap.lib.errors import DomainError
+from sigap.organisations.models import Organisation
+
+FIELDS = ["name", "short_name", "code", "kind", "region", "address", "head_name", "head_title"]
+
+
+def _check(*, by, region):
+    if not by.is_officer:
+        raise DomainError(_("Only industry office staff register organisations."))
+    code = by.region_code
+    if code is not None and not (region.code == code or region.code.startswith(f"{code}.")):
+        raise DomainError(_("This region is outside your region."), field="region")
+
+
+@transaction.atomic
+def organisation_create(*, by, **fields) -> Organisation:
+    """Register an office or agency inside the officer's region."""
+    _check(by=by, region=fields["region"])
+    organisation = Organisation(**{k: fields[k] for k in FIELDS if k in fields})
+    organisation.full_clean()
+    organisation._history_user = by
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, by, **fields) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not Organisation.objects.editable_by(by).filter(pk=organisation.pk).exists():
+        raise DomainError(_("You cannot change this organisation."))
+    _check(by=by, region=fields.get("region", organisation.region))
+    for name in FIELDS:
+        if name in fields:
+            setattr(organisation, name, fields[name])
+    organisation.full_clean()
+    organisation._history_user = by
+    organisation.save()
+    return organisation

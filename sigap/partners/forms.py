@@ -1,0 +1,88 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sigap.items.models import Item
+from sigap.lib.phone import PhoneNumberField
+from sigap.lib.regions_field import AddressRegionMixin
+from sigap.organisations.models import Organisation
+from sigap.partners.models import Partner, PartnerProduct, Sector, Status
+from sigap.regions.models import Region
+
+
+class PartnerForm(AddressRegionMixin, forms.ModelForm):
+    phone = PhoneNumberField(label=_("phone/WhatsApp"), required=False)
+
+    class Meta:
+        model = Partner
+        fields = ["name", "nib", "owner_name", "address", "phone", "sector", "assisting_office", "joined_on", "status"]
+        widgets = {
+            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "nib": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 13}),
+        }
+
+    field_order = ["name", "nib", "owner_name", "address", "district", "village", "phone", "sector",
+                   "assisting_office", "joined_on", "status"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assisting_office"].queryset = Organisation.objects.visible_to(user).industry_offices()
+        self.setup_region_fields(
+            region_scope=user.region_code, current=self.instance.region if self.instance.region_id else None
+        )
+
+    def clean_nib(self):
+        nib = "".join(self.cleaned_data["nib"].split())
+        if not (len(nib) == 13 and nib.isdigit()):
+            raise forms.ValidationError(_("NIB is 13 digits."), code="invalid_nib")
+        return nib
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["region"] = self.clean_region()
+        return cleaned
+
+
+class PartnerProductForm(forms.ModelForm):
+    class Meta:
+        model = PartnerProduct
+        fields = ["item", "weekly_capacity"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = Item.objects.products().active()
+        self.fields["weekly_capacity"].widget.attrs.update({"min": 1, "inputmode": "numeric"})
+
+
+PartnerProductFormSet = forms.inlineformset_factory(
+    Partner, PartnerProduct, form=PartnerProductForm, extra=2, can_delete=True, max_num=20, validate_max=True,
+)
+
+
+class PartnerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    regency = forms.ModelChoiceField(Region.objects.none(), label=_("Regency/city"), required=False,
+                                     to_field_name="code")
+    product = forms.ModelChoiceField(Item.objects.products(), label=_("Product"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + Status.choices, required=False)
+    sector = forms.ChoiceField(label=_("Sector"), choices=[("", _("All"))] + Sector.choices, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = user.region_code if user.has_region_scope else ""
+        self.fields["regency"].queryset = Region.objects.regencies().within(code) if code != "" else Region.objects.none()
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Name, owner or NIB")})
+
+    def apply(self, partners):
+        if not self.is_valid():
+            return partners.none()
+        data = self.cleaned_data
+        partners = partners.search(data["q"] or "")
+        if data["regency"]:
+            partners = partners.in_region(data["regency"].code)
+        if data["product"]:
+            partners = partners.making(data["product"])
+        if data["status"]:
+            partners = partners.filter(status=data["status"])
+        if data["sector"]:
+            partners = partners.filter(sector=data["sector"])
+        return partners

@@ -1,0 +1,133 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sigap.lib.errors import DomainError
+from sigap.lib.history import history_entries
+from sigap.lib.phone import mask_phone, whatsapp_link
+from sigap.partners.forms import PartnerFilterForm, PartnerForm, PartnerProductFormSet
+from sigap.partners.models import Partner
+from sigap.partners.services import partner_create, partner_update, partners_by_month
+
+PAGE_SIZE = 25
+
+
+def _require_partner_reader(user):
+    if not (user.has_region_scope or user.partner_id):
+        raise PermissionDenied
+
+
+@login_required
+def partner_list(request):
+    _require_partner_reader(request.user)
+    filters = PartnerFilterForm(request.GET or None, user=request.user)
+    partners = Partner.objects.visible_to(request.user)
+    if filters.is_bound:
+        partners = filters.apply(partners)
+    partners = partners.select_related("region__parent", "assisting_office").prefetch_related("capabilities__item")
+    page = Paginator(partners.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters, "page": page, "query": query.urlencode(),
+        "can_create": request.user.is_officer,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "partners/_partner_table.html", context)
+    return render(request, "partners/partner_list.html", context)
+
+
+@login_required
+def partner_detail(request, pk):
+    partner = get_object_or_404(
+        Partner.objects.visible_to(request.user).select_related("region__parent__parent", "assisting_office"), pk=pk
+    )
+    may_see_phone = request.user.can_see_phone or request.user.partner_id == partner.pk
+    context = {
+        "partner": partner,
+        "capabilities": partner.capabilities.select_related("item"),
+        "phone": partner.phone if may_see_phone else mask_phone(partner.phone),
+        "whatsapp": whatsapp_link(partner.phone) if may_see_phone else "",
+        "can_edit": Partner.objects.editable_by(request.user).filter(pk=pk).exists(),
+    }
+    return render(request, "partners/partner_detail.html", context)
+
+
+def _save_partner(request, form, formset, partner=None):
+    """Runs the service; a refused rule becomes a form error and nothing is saved."""
+    products = [
+        (f.cleaned_data["item"], f.cleaned_data["weekly_capacity"])
+        for f in formset.forms
+        if f.cleaned_data and f.cleaned_data.get("item") and not f.cleaned_data.get("DELETE")
+    ]
+    fields = {name: value for name, value in form.cleaned_data.items() if name not in {"district", "village"}}
+    try:
+        with transaction.atomic():
+            if partner is None:
+                return partner_create(by=request.user, products=products, **fields)
+            return partner_update(partner=partner, by=request.user, products=products, **fields)
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_create_view(request):
+    if not request.user.is_officer:
+        raise PermissionDenied
+    form = PartnerForm(request.POST or None, user=request.user,
+                       initial={"joined_on": timezone.localdate(), "assisting_office": request.user.organisation})
+    formset = PartnerProductFormSet(request.POST or None, prefix="products")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        partner = _save_partner(request, form, formset)
+        if partner is not None:
+            messages.success(request, _("Partner %(name)s registered.") % {"name": partner.name})
+            return redirect("partners:detail", pk=partner.pk)
+    return render(request, "partners/partner_form.html", {"form": form, "formset": formset})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, pk):
+    partner = get_object_or_404(Partner.objects.editable_by(request.user), pk=pk)
+    form = PartnerForm(request.POST or None, instance=partner, user=request.user)
+    formset = PartnerProductFormSet(request.POST or None, instance=partner, prefix="products")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        # The model form has already copied the posted values onto the instance; the service re-reads it.
+        saved = _save_partner(request, form, formset, partner=Partner.objects.get(pk=pk))
+        if saved is not None:
+            messages.success(request, _("Partner %(name)s saved.") % {"name": saved.name})
+            return redirect("partners:detail", pk=saved.pk)
+    return render(request, "partners/partner_form.html", {"form": form, "formset": formset, "partner": partner})
+
+
+@login_required
+def partner_history(request, pk):
+    partner = get_object_or_404(Partner.objects.visible_to(request.user), pk=pk)
+    hidden = frozenset() if request.user.can_see_phone else frozenset({"phone"})
+    return render(request, "partners/partner_history.html", {
+        "partner": partner, "entries": history_entries(partner, hidden_fields=hidden),
+    })
+
+
+@login_required
+def partner_growth(request):
+    _require_partner_reader(request.user)
+    partners = Partner.objects.visible_to(request.user)
+    today = timezone.localdate()
+    first = partners.order_by("joined_on").values_list("joined_on", flat=True).first() or today
+    first = max(first, datetime.date(today.year - 4, today.month, 1))  # at most five years of bars
+    rows = partners_by_month(partners, first=first, last=today)
+    peak = max((row["active"] for row in rows), default=0) or 1
+    for row in rows:
+        row["percent"] = round(100 * row["active"] / peak)
+    return render(request, "partners/partner_growth.html", {"rows": rows})

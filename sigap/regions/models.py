@@ -1,0 +1,78 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    PROVINCE = 1, _("Province")
+    REGENCY = 2, _("Regency/city")
+    DISTRICT = 3, _("District (kecamatan)")
+    VILLAGE = 4, _("Village (desa/kelurahan)")
+
+
+def in_region(code: str | None, field: str = "region") -> models.Q:
+    """A filter for records whose ``field`` (a Region foreign key) lies in the region ``code``; None is all."""
+    if code is None:
+        return models.Q()
+    return models.Q(**{f"{field}_id": code}) | models.Q(**{f"{field}__code__startswith": f"{code}."})
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, code: str | None):
+        """The region with this Kemendagri code and everything below it; ``None`` means all of Indonesia."""
+        if code is None:
+            return self.all()
+        return self.filter(models.Q(code=code) | models.Q(code__startswith=f"{code}."))
+
+    def provinces(self):
+        return self.filter(level=Level.PROVINCE)
+
+    def regencies(self):
+        return self.filter(level=Level.REGENCY)
+
+    def districts(self):
+        return self.filter(level=Level.DISTRICT)
+
+    def villages(self):
+        return self.filter(level=Level.VILLAGE)
+
+
+class Region(models.Model):
+    """An administrative region with its Kemendagri code, dotted: 63, 63.01, 63.01.01, 63.01.01.2001.
+
+    The code is the key, so "everything in Tanah Laut" is a prefix match on ``63.01.``.
+    """
+
+    code = models.CharField(_("code"), max_length=13, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+    def contains(self, other: "Region") -> bool:
+        return other.code == self.code or other.code.startswith(f"{self.code}.")
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2]
+
+    @property
+    def regency_code(self) -> str | None:
+        return self.code[:5] if self.level >= Level.REGENCY else None
+
+    def label(self) -> str:
+        """Name with its kind for a village or district, e.g. "Kec. Pelaihari"."""
+        prefix = {"kecamatan": "Kec.", "distrik": "Distrik", "kelurahan": "Kel.", "desa": "Desa", "desa_adat": "Desa"}
+        return f"{prefix[self.kind]} {self.name}" if self.kind in prefix else self.name

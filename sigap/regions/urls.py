@@ -1,0 +1,6 @@
+from django.urls import path
+
+from sigap.regions import views
+
+app_name = "regions"
+urlpatterns = [path("villages/", views.village_options, name="villages")]

@@ -1,0 +1,12 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from sigap.regions.models import Region
+
+
+@login_required
+def village_options(request):
+    """<option>s of the villages in a kecamatan, for the address form (htmx swaps them in)."""
+    code = request.GET.get("district", "")
+    villages = Region.objects.villages().filter(parent_id=code) if code else Region.objects.none()
+    return render(request, "regions/_village_options.html", {"villages": villages})

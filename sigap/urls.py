@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from sigap import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("sigap.accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("regions/", include("sigap.regions.urls")),
+    path("organisations/", include("sigap.organisations.urls")),
+    path("partners/", include("sigap.partners.urls")),
+    path("people/", include("sigap.people.urls")),
+    path("admin/", admin.site.urls),
+]
