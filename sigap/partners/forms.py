@@ -10,6 +10,9 @@ from sigap.regions.models import Region
 
 
 class PartnerForm(AddressRegionMixin, forms.ModelForm):
+    # Longer than 13 so that a NIB typed in groups is cleaned rather than refused.
+    nib = forms.CharField(label=_("NIB"), max_length=20,
+                          help_text=_("Business identification number (Nomor Induk Berusaha), 13 digits."))
     phone = PhoneNumberField(label=_("phone/WhatsApp"), required=False)
 
     class Meta:
@@ -17,7 +20,6 @@ class PartnerForm(AddressRegionMixin, forms.ModelForm):
         fields = ["name", "nib", "owner_name", "address", "phone", "sector", "assisting_office", "joined_on", "status"]
         widgets = {
             "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "nib": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 13}),
         }
 
     field_order = ["name", "nib", "owner_name", "address", "district", "village", "phone", "sector",
@@ -25,6 +27,7 @@ class PartnerForm(AddressRegionMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["nib"].widget.attrs.update({"inputmode": "numeric"})
         self.fields["assisting_office"].queryset = Organisation.objects.visible_to(user).industry_offices()
         self.setup_region_fields(
             region_scope=user.region_code, current=self.instance.region if self.instance.region_id else None

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from sigap.lib.errors import DomainError
 from sigap.lib.history import history_entries
-from sigap.lib.phone import mask_phone, whatsapp_link
+from sigap.lib.phone import display_phone, mask_phone, whatsapp_link
 from sigap.partners.forms import PartnerFilterForm, PartnerForm, PartnerProductFormSet
 from sigap.partners.models import Partner
 from sigap.partners.services import partner_create, partner_update, partners_by_month
@@ -54,7 +54,7 @@ def partner_detail(request, pk):
     context = {
         "partner": partner,
         "capabilities": partner.capabilities.select_related("item"),
-        "phone": partner.phone if may_see_phone else mask_phone(partner.phone),
+        "phone": display_phone(partner.phone) if may_see_phone else mask_phone(partner.phone),
         "whatsapp": whatsapp_link(partner.phone) if may_see_phone else "",
         "can_edit": Partner.objects.editable_by(request.user).filter(pk=pk).exists(),
     }
@@ -124,10 +124,16 @@ def partner_growth(request):
     _require_partner_reader(request.user)
     partners = Partner.objects.visible_to(request.user)
     today = timezone.localdate()
-    first = partners.order_by("joined_on").values_list("joined_on", flat=True).first() or today
-    first = max(first, datetime.date(today.year - 4, today.month, 1))  # at most five years of bars
-    rows = partners_by_month(partners, first=first, last=today)
+    year = request.GET.get("year", "")
+    if year.isdigit() and 2000 <= int(year) <= today.year:
+        first, last = datetime.date(int(year), 1, 1), min(today, datetime.date(int(year), 12, 31))
+    else:
+        year = ""
+        first = partners.order_by("joined_on").values_list("joined_on", flat=True).first() or today
+        first, last = max(first, datetime.date(today.year - 9, 1, 1)), today  # at most ten years of rows
+    rows = partners_by_month(partners, first=first, last=last)
     peak = max((row["active"] for row in rows), default=0) or 1
     for row in rows:
         row["percent"] = round(100 * row["active"] / peak)
-    return render(request, "partners/partner_growth.html", {"rows": rows})
+    years = range(today.year, max(first.year, today.year - 9) - 1, -1)
+    return render(request, "partners/partner_growth.html", {"rows": rows, "year": year, "years": years})

@@ -35,6 +35,8 @@ def check_nik(nik: str, *, birth_date: datetime.date | None, sex: str | None) ->
 
 
 class PersonForm(AddressRegionMixin, forms.ModelForm):
+    # Longer than 16 so that a NIK typed in groups ("6308 0543 …") is cleaned rather than refused.
+    nik = forms.CharField(label=_("NIK"), max_length=24, help_text=_("16 digits, as on the identity card (KTP)."))
     phone = PhoneNumberField(label=_("phone/WhatsApp"), required=False)
 
     class Meta:
@@ -42,7 +44,6 @@ class PersonForm(AddressRegionMixin, forms.ModelForm):
         fields = ["name", "nik", "sex", "birth_date", "kind", "address", "phone"]
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
         }
 
     field_order = ["name", "nik", "sex", "birth_date", "kind", "address", "district", "village", "phone"]
@@ -52,6 +53,7 @@ class PersonForm(AddressRegionMixin, forms.ModelForm):
         self.setup_region_fields(
             region_scope=user.region_code, current=self.instance.region if self.instance.region_id else None
         )
+        self.fields["nik"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
     def clean_nik(self):
         return "".join(ch for ch in self.cleaned_data["nik"] if ch not in " .-")

@@ -95,7 +95,7 @@ def test_an_officer_registers_a_partner_with_products(world):
     ("nib", "12345", "NIB terdiri dari 13 digit."),
     ("nib", "9120001230005", "Mitra lain sudah terdaftar dengan NIB ini."),
     ("phone", "12345", "Masukkan nomor telepon Indonesia"),
-    ("name", "", "Isian ini wajib diisi."),
+    ("name", "", "Bidang ini tidak boleh kosong."),
     ("village", "63.01.01.2001", "Desa ini tidak berada di kecamatan yang dipilih."),
 ])
 def test_bad_input_is_refused_in_indonesian_and_nothing_is_saved(world, field, value, message):
@@ -145,3 +145,17 @@ def test_partners_by_month_counts_active_and_new(world):
     assert rows["2018-08"]["active"] == 1 and rows["2018-08"]["new"] == 1
     assert rows["2019-03"]["active"] == 2 and rows["2019-03"]["new"] == 1
     assert rows["2019-04"]["new"] == 0
+    only_2019 = client_for(world.province_officer).get(reverse("partners:growth"), {"year": "2019"})
+    assert [row["month"].month for row in only_2019.context["rows"]] == list(range(1, 13))
+    assert only_2019.context["rows"][-1]["active"] == 2
+
+
+def test_a_partner_that_left_stops_counting_from_the_month_it_left(world):
+    import datetime
+
+    from sigap.partners.services import partners_by_month
+
+    Partner.objects.filter(pk=world.hsu_partner.pk).update(status="inactive", left_on=datetime.date(2020, 3, 15))
+    rows = partners_by_month(Partner.objects.in_region("63"), first=datetime.date(2020, 2, 1),
+                             last=datetime.date(2020, 3, 31))
+    assert [(r["active"], r["new"]) for r in rows] == [(2, 0), (1, 0)]

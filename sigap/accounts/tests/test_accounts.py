@@ -1,0 +1,101 @@
+import datetime
+
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import client_for
+
+
+def _login(client, username, password="sandi-rahasia-1"):
+    return client.post(reverse("login"), {"username": username, "password": password},
+                       HTTP_ACCEPT_LANGUAGE="id")
+
+
+def test_a_user_signs_in_and_lands_on_the_start_page(world):
+    response = _login(Client(), "tala_officer")
+    assert response.status_code == 302 and response.url == reverse("home")
+
+
+def test_a_wrong_password_is_refused_in_indonesian(world):
+    response = _login(Client(), "tala_officer", "salah")
+    assert response.status_code == 200
+    assert "dan sandi yang benar" in response.content.decode()
+    assert "_auth_user_id" not in response.client.session
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(world, settings):
+    settings.SIGAP_LOGIN_MAX_FAILURES = 3
+    client = Client()
+    for _ in range(3):
+        _login(client, "tala_officer", "salah")
+    response = _login(client, "tala_officer")
+    assert response.status_code == 200
+    assert "Terlalu banyak percobaan masuk yang gagal" in response.content.decode()
+    assert "_auth_user_id" not in response.client.session
+    # another account from another address is not affected
+    other = Client(REMOTE_ADDR="10.9.9.9")
+    assert _login(other, "hsu_officer").status_code == 302
+
+
+def test_the_lock_lifts_after_the_lockout(world, settings):
+    settings.SIGAP_LOGIN_MAX_FAILURES = 2
+    from django.core.cache import cache
+
+    client = Client()
+    for _ in range(2):
+        _login(client, "tala_officer", "salah")
+    assert _login(client, "tala_officer").status_code == 200
+    cache.clear()  # what the expiry of the counters does
+    assert _login(client, "tala_officer").status_code == 302
+
+
+def test_a_session_expires_after_inactivity(world, settings):
+    client = client_for(world.tala_officer)
+    assert client.get(reverse("home")).status_code == 200
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 30 * 60
+    session = Session.objects.get(session_key=client.session.session_key)
+    session.expire_date = timezone.now() - datetime.timedelta(seconds=1)
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_every_request_extends_the_session(world, settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    client = client_for(world.tala_officer)
+    client.get(reverse("home"))
+    first = Session.objects.get(session_key=client.session.session_key).expire_date
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=client.session.session_key).expire_date >= first
+
+
+def test_a_user_changes_their_password_with_the_rules_enforced(world):
+    client = client_for(world.tala_officer)
+    weak = client.post(reverse("password_change"), {
+        "old_password": "sandi-rahasia-1", "new_password1": "12345678", "new_password2": "12345678"})
+    assert weak.status_code == 200
+    world.tala_officer.refresh_from_db()
+    assert world.tala_officer.check_password("sandi-rahasia-1")
+    good = client.post(reverse("password_change"), {
+        "old_password": "sandi-rahasia-1", "new_password1": "Pelaihari-2020-masker", "new_password2": "Pelaihari-2020-masker"})
+    assert good.status_code == 302
+    world.tala_officer.refresh_from_db()
+    assert world.tala_officer.check_password("Pelaihari-2020-masker")
+
+
+def test_signing_out_is_a_post(world):
+    client = client_for(world.tala_officer)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_scope_of_each_role(world):
+    assert world.tala_officer.region_code == "63.01" and world.tala_officer.can_see_nik
+    assert world.province_officer.region_code == "63"
+    assert world.admin.region_code is None
+    assert not world.partner_user.has_region_scope and not world.partner_user.can_see_phone
+    assert not world.agency_user.has_region_scope
+    assert world.instructor.has_region_scope and not world.instructor.can_see_nik and world.instructor.can_see_phone

@@ -1,0 +1,81 @@
+"""Browser fixtures: Debian's Chromium, driven by pytest-playwright, against pytest-django's live server.
+
+Browser tests are marked ``@pytest.mark.browser`` (the PostgreSQL run leaves them out) and take ``live_world``:
+the same small South Kalimantan world as ``world``, but committed, so that the live server's thread sees it.
+"""
+
+import os
+
+import pytest
+
+from conftest import TEST_PROVINCES, make_world
+from sigap.regions.services import regions_load
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE_WIDTH = 360
+
+# The live server listens on 127.0.0.1 rather than on "localhost", which Chromium may resolve to ::1 first.
+os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (`playwright install` cannot download here), headless unless --headed."""
+    return {
+        "headless": True,
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",  # the tests run as root
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A 360 px wide touch phone whose browser asks for Indonesian."""
+    return {
+        **browser_context_args,
+        "viewport": {"width": PHONE_WIDTH, "height": 740},
+        "is_mobile": True,
+        "has_touch": True,
+        "locale": "id-ID",
+    }
+
+
+@pytest.fixture
+def live_world(transactional_db, live_server):
+    """The test world, committed for the live server.
+
+    Transactional tests end by flushing every table, regions included, so the regions the session loaded may
+    be gone: load Kalimantan Selatan again (an idempotent upsert) before building the world.
+    """
+    regions_load(province_codes=["63"])
+    return make_world()
+
+
+def _flushes_tables(item):
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    return transactional or "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has flushed the tables, put back the regions the session loaded.
+
+    pytest-django runs transactional tests after the others, but a later transactional test that relies on
+    the session's regions (every province in TEST_PROVINCES, not only 63) would otherwise find none.
+    """
+    result = yield
+    if nextitem is not None and _flushes_tables(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            regions_load(province_codes=TEST_PROVINCES)
+    return result

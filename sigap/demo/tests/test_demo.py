@@ -1,0 +1,41 @@
+from django.core.management import call_command
+
+from sigap.accounts.models import User
+from sigap.demo.data import DEMO_PASSWORD, USERS, load_demo
+from sigap.organisations.models import Organisation
+from sigap.partners.models import Partner
+from sigap.people.forms import check_nik
+from sigap.people.models import Person
+
+
+def test_the_demo_loads_twice_without_duplicates(db, capsys):
+    call_command("load_demo")
+    counts = (Organisation.objects.count(), Partner.objects.count(), Person.objects.count(), User.objects.count())
+    call_command("load_demo")
+    assert (Organisation.objects.count(), Partner.objects.count(), Person.objects.count(),
+            User.objects.count()) == counts
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD in out and "tala" in out
+
+
+def test_the_demo_has_one_user_per_role_who_can_sign_in(db):
+    load_demo()
+    roles = {u.role for u in User.objects.all()}
+    assert len(roles) == 7
+    for username, *_ in USERS:
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+
+
+def test_the_demo_offices_of_the_reports(db):
+    load_demo()
+    assert Organisation.objects.get(code="DISNAKERIND-TALA").head_name == "Masturi"
+    assert Organisation.objects.get(code="DISPERIN-KALSEL").head_name == "H. Mahyuni"
+    assert Organisation.objects.get(code="GTPP-COVID19-TALA").head_name == "H. Dahnial Kifli"
+    assert Partner.objects.in_region("63.01").count() == 4
+    assert Partner.objects.in_region("63.08").count() == 3
+
+
+def test_the_demo_niks_are_valid(db):
+    load_demo()
+    for person in Person.objects.all():
+        assert check_nik(person.nik, birth_date=person.birth_date, sex=person.sex) == [], person.name

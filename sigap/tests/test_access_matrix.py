@@ -1,0 +1,121 @@
+"""Who may see and change what: every named route, for every role, with records of two districts.
+
+Adding a URL route without a row here fails ``test_every_route_is_in_the_matrix``.
+"""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import client_for
+from sigap.people.models import Person
+
+USERS = ["anonymous", "tala_officer", "hsu_officer", "province_officer", "partner_user", "outsider",
+         "instructor", "health_expert", "agency_user", "admin"]
+
+
+def row(anonymous, tala, hsu, province, partner, outsider, instructor, health, agency, admin):
+    return dict(zip(USERS, [anonymous, tala, hsu, province, partner, outsider, instructor, health, agency, admin]))
+
+
+EVERYONE_SIGNED_IN = row(302, 200, 200, 200, 200, 200, 200, 200, 200, 200)
+REGIONAL = row(302, 200, 200, 200, 403, 200, 200, 200, 403, 200)
+OFFICERS = row(302, 200, 200, 200, 403, 200, 403, 403, 403, 200)
+TALA_READERS = row(302, 200, 404, 200, 404, 404, 404, 200, 404, 200)  # Tala office, province, admin
+TALA_WRITERS = row(302, 200, 404, 200, 404, 404, 404, 404, 404, 200)
+
+# route name -> (kwargs builder, expected status of a GET per user)
+MATRIX = {
+    "home": (None, EVERYONE_SIGNED_IN),
+    "healthz": (None, row(*[200] * 10)),
+    "login": (None, row(200, *[302] * 9)),
+    "logout": (None, row(*[405] * 10)),  # signing out is a POST
+    "password_change": (None, EVERYONE_SIGNED_IN),
+    "password_change_done": (None, EVERYONE_SIGNED_IN),
+    "profile": (None, EVERYONE_SIGNED_IN),
+    "set_language": (None, row(*[302] * 10)),  # a GET just goes back
+    "regions:villages": (None, EVERYONE_SIGNED_IN),
+    "organisations:list": (None, REGIONAL),
+    "organisations:create": (None, OFFICERS),
+    "organisations:detail": (lambda w: {"pk": w.tala_office.pk}, TALA_READERS),
+    "organisations:edit": (lambda w: {"pk": w.tala_office.pk}, TALA_WRITERS),
+    "partners:list": (None, row(302, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
+    "partners:growth": (None, row(302, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
+    "partners:create": (None, OFFICERS),
+    "partners:detail": (lambda w: {"pk": w.tala_partner.pk}, row(302, 200, 404, 200, 200, 404, 404, 200, 404, 200)),
+    "partners:edit": (lambda w: {"pk": w.tala_partner.pk}, TALA_WRITERS),
+    "partners:history": (lambda w: {"pk": w.tala_partner.pk}, row(302, 200, 404, 200, 200, 404, 404, 200, 404, 200)),
+    "people:list": (None, REGIONAL),
+    "people:create": (None, OFFICERS),
+    "people:detail": (lambda w: {"pk": w.tala_person.pk}, TALA_READERS),
+    "people:edit": (lambda w: {"pk": w.tala_person.pk}, TALA_WRITERS),
+    "people:history": (lambda w: {"pk": w.tala_person.pk}, TALA_READERS),
+}
+
+# Routes that change data, with what an empty POST must answer: 200 re-shows the form with errors.
+WRITES = {
+    "organisations:create": OFFICERS,
+    "organisations:edit": TALA_WRITERS,
+    "partners:create": OFFICERS,
+    "partners:edit": TALA_WRITERS,
+    "people:create": OFFICERS,
+    "people:edit": TALA_WRITERS,
+}
+
+
+def _route_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _route_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_route_is_in_the_matrix():
+    routes = {name for name in _route_names(get_resolver().url_patterns) if not name.startswith("admin:")}
+    assert routes - MATRIX.keys() == set(), "add these routes to the access matrix"
+    assert MATRIX.keys() - routes == set(), "these matrix rows name routes that no longer exist"
+
+
+@pytest.fixture
+def matrix_world(world):
+    world.tala_person = Person.objects.create(
+        name="Peserta Tala", nik="6301034502010001", sex="P", birth_date=datetime.date(2001, 2, 5),
+        address="Jl. Demo", region_id="63.01.03.1004")
+    return world
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_who_may_read_each_route(matrix_world, route):
+    build, expected = MATRIX[route]
+    url = reverse(route, kwargs=build(matrix_world) if build else None)
+    answers = {}
+    for name in USERS:
+        user = None if name == "anonymous" else getattr(matrix_world, name)
+        answers[name] = client_for(user).get(url).status_code
+    assert answers == expected
+
+
+@pytest.mark.parametrize("route", sorted(WRITES))
+def test_who_may_change_through_each_route(matrix_world, route):
+    from sigap.organisations.models import Organisation
+    from sigap.partners.models import Partner
+
+    build, _ = MATRIX[route]
+    url = reverse(route, kwargs=build(matrix_world) if build else None)
+    before = (Organisation.objects.count(), Partner.objects.count(), Person.objects.count())
+    answers = {}
+    for name in USERS:
+        user = None if name == "anonymous" else getattr(matrix_world, name)
+        answers[name] = client_for(user).post(url, {}).status_code
+    assert answers == WRITES[route]
+    assert (Organisation.objects.count(), Partner.objects.count(), Person.objects.count()) == before
+
+
+def test_the_admin_site_is_for_administrators_only(world):
+    assert client_for(world.admin).get("/admin/").status_code == 200
+    for name in ["tala_officer", "province_officer", "partner_user"]:
+        response = client_for(getattr(world, name)).get("/admin/")
+        assert response.status_code == 302 and "/admin/login/" in response.url
