@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "sigap.items",
     "sigap.partners",
     "sigap.people",
+    "sigap.stock",
+    "sigap.production",
+    "sigap.quality",
     "sigap.demo",
 ]
 
@@ -138,6 +141,7 @@ TIME_ZONE = "Asia/Makassar"  # WITA: South Kalimantan
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "sigap" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"

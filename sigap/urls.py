@@ -13,5 +13,9 @@ urlpatterns = [
     path("organisations/", include("sigap.organisations.urls")),
     path("partners/", include("sigap.partners.urls")),
     path("people/", include("sigap.people.urls")),
+    path("items/", include("sigap.items.urls")),
+    path("stock/", include("sigap.stock.urls")),
+    path("production/", include("sigap.production.urls")),
+    path("quality/", include("sigap.quality.urls")),
     path("admin/", admin.site.urls),
 ]

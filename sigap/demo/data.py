@@ -107,8 +107,17 @@ def make_nik(*, district_code: str, birth_date: datetime.date, sex: str, serial:
 
 
 @transaction.atomic
-def load_demo() -> list[tuple[str, str]]:
-    """Create the demo records; returns (username, role label) pairs for the logins."""
+def load_demo() -> list[tuple[str, str, str]]:
+    """Create the demo records; returns (username, role label, organisation) for the logins."""
+    logins = load_foundation()
+    from sigap.demo.stock import load_items_setup, load_tala_stock
+
+    load_items_setup()
+    load_tala_stock()
+    return logins
+
+
+def load_foundation() -> list[tuple[str, str, str]]:
     if not Region.objects.filter(code="63.08").exists():
         raise RuntimeError("Load the regions first: manage.py load_regions")
     organisations = {}

@@ -48,3 +48,30 @@ class Item(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_product(self) -> bool:
+        return self.kind == Kind.PRODUCT
+
+
+class Component(models.Model):
+    """One line of a product's bill of materials: how much of a material (or, for a kit such as an APD set,
+    of another product) one unit of the product consumes."""
+
+    product = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="components",
+                                limit_choices_to={"kind": Kind.PRODUCT})
+    material = models.ForeignKey(Item, verbose_name=_("material"), on_delete=models.PROTECT, related_name="used_in")
+    quantity = models.DecimalField(_("quantity per unit"), max_digits=12, decimal_places=4)
+
+    class Meta:
+        ordering = ["material__name"]
+        verbose_name = _("bill of materials line")
+        verbose_name_plural = _("bill of materials")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "material"], name="one_bom_line_per_material"),
+            models.CheckConstraint(name="bom_quantity_positive", condition=models.Q(quantity__gt=0)),
+            models.CheckConstraint(name="bom_not_itself", condition=~models.Q(product=models.F("material"))),
+        ]
+
+    def __str__(self):
+        return f"{self.product}: {self.quantity} {self.material.get_unit_display()} {self.material}"

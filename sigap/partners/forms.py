@@ -62,7 +62,7 @@ PartnerProductFormSet = forms.inlineformset_factory(
 
 
 class PartnerFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, widget=forms.SearchInput())
     regency = forms.ModelChoiceField(Region.objects.none(), label=_("Regency/city"), required=False,
                                      to_field_name="code")
     product = forms.ModelChoiceField(Item.objects.products(), label=_("Product"), required=False)
@@ -73,7 +73,7 @@ class PartnerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         code = user.region_code if user.has_region_scope else ""
         self.fields["regency"].queryset = Region.objects.regencies().within(code) if code != "" else Region.objects.none()
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Name, owner or NIB")})
+        self.fields["q"].widget.attrs.update({"placeholder": _("Name, owner or NIB")})
 
     def apply(self, partners):
         if not self.is_valid():

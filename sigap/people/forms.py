@@ -76,12 +76,12 @@ class PersonForm(AddressRegionMixin, forms.ModelForm):
 
 
 class PersonFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, widget=forms.SearchInput())
     kind = forms.ChoiceField(label=_("Role"), choices=[("", _("All"))] + Kind.choices, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Name or whole NIK")})
+        self.fields["q"].widget.attrs.update({"placeholder": _("Name or whole NIK")})
 
     def apply(self, people):
         if not self.is_valid():

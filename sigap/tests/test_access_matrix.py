@@ -24,6 +24,9 @@ REGIONAL = row(302, 200, 200, 200, 403, 200, 200, 200, 403, 200)
 OFFICERS = row(302, 200, 200, 200, 403, 200, 403, 403, 403, 200)
 TALA_READERS = row(302, 200, 404, 200, 404, 404, 404, 200, 404, 200)  # Tala office, province, admin
 TALA_WRITERS = row(302, 200, 404, 200, 404, 404, 404, 404, 404, 200)
+READERS = row(302, 200, 200, 200, 200, 200, 200, 200, 403, 200)  # office staff and partner users
+TALA_AND_ITS_PARTNER = row(302, 200, 404, 200, 200, 404, 404, 200, 404, 200)
+REPORTERS = row(302, 200, 200, 200, 200, 200, 200, 403, 403, 200)
 
 # route name -> (kwargs builder, expected status of a GET per user)
 MATRIX = {
@@ -51,6 +54,28 @@ MATRIX = {
     "people:detail": (lambda w: {"pk": w.tala_person.pk}, TALA_READERS),
     "people:edit": (lambda w: {"pk": w.tala_person.pk}, TALA_WRITERS),
     "people:history": (lambda w: {"pk": w.tala_person.pk}, TALA_READERS),
+    "items:list": (None, REGIONAL),
+    "items:create": (None, OFFICERS),
+    "items:detail": (lambda w: {"pk": w.suit.pk}, REGIONAL),
+    "items:edit": (lambda w: {"pk": w.suit.pk}, OFFICERS),
+    "items:bom": (lambda w: {"pk": w.suit.pk}, OFFICERS),
+    "stock:balances": (None, READERS),
+    "stock:movements": (None, READERS),
+    "stock:document-list": (None, READERS),
+    "stock:document-detail": (lambda w: {"pk": w.tala_receipt.pk}, TALA_READERS),
+    "stock:document-void": (lambda w: {"pk": w.tala_receipt.pk}, row(302, *[405] * 9)),
+    "stock:receipt-create": (None, OFFICERS),
+    "stock:issue-create": (None, OFFICERS),
+    "stock:transfer-create": (None, OFFICERS),
+    "stock:adjustment-create": (None, OFFICERS),
+    "stock:yield": (None, REGIONAL),
+    "production:list": (None, READERS),
+    "production:create": (None, REPORTERS),
+    "production:detail": (lambda w: {"pk": w.tala_batch.pk}, TALA_AND_ITS_PARTNER),
+    "quality:worklist": (None, REGIONAL),
+    "quality:inspect": (lambda w: {"batch_pk": w.tala_batch.pk}, row(302, 403, 404, 403, 403, 404, 404, 200, 404, 403)),
+    "quality:detail": (lambda w: {"pk": w.tala_inspection.pk}, TALA_AND_ITS_PARTNER),
+    "quality:criteria": (lambda w: {"item_pk": w.suit.pk}, OFFICERS),
 }
 
 # Routes that change data, with what an empty POST must answer: 200 re-shows the form with errors.
@@ -61,6 +86,17 @@ WRITES = {
     "partners:edit": TALA_WRITERS,
     "people:create": OFFICERS,
     "people:edit": TALA_WRITERS,
+    "items:create": OFFICERS,
+    "items:edit": OFFICERS,
+    "items:bom": OFFICERS,
+    "stock:receipt-create": OFFICERS,
+    "stock:issue-create": OFFICERS,
+    "stock:transfer-create": OFFICERS,
+    "stock:adjustment-create": OFFICERS,
+    "stock:document-void": row(302, 302, 404, 302, 404, 404, 404, 403, 404, 302),  # an empty reason is refused
+    "production:create": REPORTERS,
+    "quality:inspect": row(302, 403, 404, 403, 403, 404, 404, 200, 404, 403),
+    "quality:criteria": OFFICERS,
 }
 
 
@@ -81,10 +117,35 @@ def test_every_route_is_in_the_matrix():
 
 @pytest.fixture
 def matrix_world(world):
+    from sigap.production.services import production_record
+    from sigap.quality.services import inspection_record
+    from sigap.stock.services import receipt_record
+
     world.tala_person = Person.objects.create(
         name="Peserta Tala", nik="6301034502010001", sex="P", birth_date=datetime.date(2001, 2, 5),
         address="Jl. Demo", region_id="63.01.03.1004")
+    day = datetime.date(2020, 6, 1)
+    world.tala_receipt = receipt_record(office=world.tala_office, supplier=world.province_office, date=day,
+                                        lines=[(world.fabric, 100)], by=world.tala_officer)
+    world.tala_batch = production_record(producer=world.tala_partner, product=world.suit, quantity=10,
+                                         produced_on=day, by=world.tala_officer)
+    inspected = production_record(producer=world.tala_partner, product=world.suit, quantity=5, produced_on=day,
+                                  by=world.tala_officer)
+    world.tala_inspection = inspection_record(batch=inspected, by=world.health_expert, inspected_on=day,
+                                              sample_size=2, accepted=5, rejected=0, results=[])
     return world
+
+
+def _counts():
+    from sigap.items.models import Component, Item
+    from sigap.organisations.models import Organisation
+    from sigap.partners.models import Partner
+    from sigap.production.models import Batch
+    from sigap.quality.models import Criterion, Inspection
+    from sigap.stock.models import Movement, StockDocument
+
+    return [m.objects.count() for m in (Organisation, Partner, Person, Item, Component, StockDocument, Movement,
+                                        Batch, Inspection, Criterion)]
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))
@@ -100,18 +161,15 @@ def test_who_may_read_each_route(matrix_world, route):
 
 @pytest.mark.parametrize("route", sorted(WRITES))
 def test_who_may_change_through_each_route(matrix_world, route):
-    from sigap.organisations.models import Organisation
-    from sigap.partners.models import Partner
-
     build, _ = MATRIX[route]
     url = reverse(route, kwargs=build(matrix_world) if build else None)
-    before = (Organisation.objects.count(), Partner.objects.count(), Person.objects.count())
+    before = _counts()
     answers = {}
     for name in USERS:
         user = None if name == "anonymous" else getattr(matrix_world, name)
         answers[name] = client_for(user).post(url, {}).status_code
     assert answers == WRITES[route]
-    assert (Organisation.objects.count(), Partner.objects.count(), Person.objects.count()) == before
+    assert _counts() == before
 
 
 def test_the_admin_site_is_for_administrators_only(world):

@@ -1,0 +1,44 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sigap.accounts.models import Role
+from sigap.items.models import Item
+from sigap.partners.models import Partner
+from sigap.people.models import Kind as PersonKind, Person
+from sigap.production.models import MAX_BATCH, Status
+
+
+class BatchForm(forms.Form):
+    partner = forms.ModelChoiceField(Partner.objects.none(), label=_("Made by an IKM partner"), required=False)
+    person = forms.ModelChoiceField(Person.objects.none(), label=_("Or by a participant"), required=False)
+    product = forms.ModelChoiceField(Item.objects.products().active(), label=_("Product"))
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_BATCH)
+    produced_on = forms.DateField(label=_("Date produced"), widget=forms.DateInput(attrs={"type": "date"}))
+    code = forms.CharField(label=_("Batch code"), max_length=40, required=False,
+                           help_text=_("Leave empty to number it automatically."))
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["produced_on"].initial = timezone.localdate()
+        if user.role == Role.PARTNER:
+            self.fields["partner"].queryset = Partner.objects.filter(pk=user.partner_id)
+            self.fields["partner"].initial = user.partner_id
+            del self.fields["person"]
+        else:
+            self.fields["partner"].queryset = Partner.objects.visible_to(user).active()
+            self.fields["person"].queryset = Person.objects.visible_to(user).filter(kind=PersonKind.PARTICIPANT)
+
+    def clean(self):
+        cleaned = super().clean()
+        partner, person = cleaned.get("partner"), cleaned.get("person")
+        if bool(partner) == bool(person):
+            raise forms.ValidationError(_("Choose either a partner or a participant."))
+        cleaned["producer"] = partner or person
+        return cleaned
+
+
+class BatchFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + Status.choices, required=False)
+    product = forms.ModelChoiceField(Item.objects.products(), label=_("Product"), required=False)

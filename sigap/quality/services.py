@@ -1,0 +1,83 @@
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sigap.accounts.models import Role
+from sigap.lib.errors import DomainError
+from sigap.lib.images import check_image
+from sigap.production.models import Batch, Status
+from sigap.quality.models import CheckResult, Criterion, Inspection
+from sigap.stock import ledger
+from sigap.stock.models import PostingKind
+
+
+def _consumption(batch: Batch, units: int) -> list[ledger.Line]:
+    """Materials the inspected units used, by the bill of materials, taken from what the producer holds.
+
+    What the producer does not hold (own materials) is not taken; the yield report shows the difference.
+    """
+    lines = []
+    for component in batch.product.components.select_related("material"):
+        needed = component.quantity * units
+        available = ledger.on_hand(component.material, batch.location)
+        used = min(needed, available)
+        if used > 0:
+            lines.append(ledger.Line(component.material, batch.location, -used))
+    return lines
+
+
+@transaction.atomic
+def inspection_record(*, batch: Batch, by, inspected_on: datetime.date, sample_size: int, accepted: int,
+                      rejected: int, results: list[tuple[Criterion, bool, str]], reject_reason: str = "",
+                      notes: str = "", photo=None) -> Inspection:
+    """A health expert inspects a batch against its product's checklist. Every produced unit is either
+    accepted or rejected; only the accepted ones enter stock, at the producer's location."""
+    if by.role != Role.HEALTH_EXPERT:
+        raise DomainError(_("Only a health expert inspects production."))
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    if not Batch.objects.visible_to(by).filter(pk=batch.pk).exists():
+        raise DomainError(_("This batch is outside your region."))
+    if batch.status != Status.AWAITING_INSPECTION:
+        raise DomainError(_("This batch has already been inspected."))
+    if accepted < 0 or rejected < 0:
+        raise DomainError(_("Quantities cannot be negative."), field="accepted")
+    if accepted + rejected != batch.quantity:
+        raise DomainError(
+            _("Accepted and rejected must add up to the %(quantity)s produced.") % {"quantity": batch.quantity},
+            field="accepted",
+        )
+    if not 1 <= sample_size <= batch.quantity:
+        raise DomainError(_("The sample must be between 1 and the quantity produced."), field="sample_size")
+    if rejected and not reject_reason.strip():
+        raise DomainError(_("Give the reason for the rejects."), field="reject_reason")
+    if inspected_on > timezone.localdate():
+        raise DomainError(_("The date cannot be in the future."), field="inspected_on")
+    if inspected_on < batch.produced_on:
+        raise DomainError(_("A batch cannot be inspected before it was produced."), field="inspected_on")
+    expected = set(Criterion.objects.filter(product=batch.product, is_active=True).values_list("pk", flat=True))
+    answered = {criterion.pk for criterion, _passed, _note in results}
+    if answered != expected:
+        raise DomainError(_("Answer every point of the checklist."))
+    if photo:
+        check_image(photo)
+
+    inspection = Inspection.objects.create(
+        batch=batch, inspector=by, inspected_on=inspected_on, sample_size=sample_size, accepted=accepted,
+        rejected=rejected, reject_reason=reject_reason.strip(), notes=notes, photo=photo or "",
+    )
+    CheckResult.objects.bulk_create(
+        [CheckResult(inspection=inspection, criterion=c, passed=passed, note=note) for c, passed, note in results]
+    )
+    lines = _consumption(batch, accepted + rejected)
+    if accepted:
+        lines.insert(0, ledger.Line(batch.product, batch.location, Decimal(accepted)))
+    if lines:
+        inspection.posting = ledger.post(kind=PostingKind.PRODUCTION, lines=lines, by=by, document=inspection,
+                                         note=batch.code)
+        inspection.save(update_fields=["posting"])
+    batch.status = Status.INSPECTED
+    batch.save(update_fields=["status"])
+    return inspection

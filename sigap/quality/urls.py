@@ -1,0 +1,11 @@
+from django.urls import path
+
+from sigap.quality import views
+
+app_name = "quality"
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("batches/<int:batch_pk>/inspect/", views.inspect, name="inspect"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="detail"),
+    path("checklists/<int:item_pk>/", views.criteria_edit, name="criteria"),
+]

@@ -1,0 +1,78 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sigap.accounts.models import Role
+from sigap.items.models import Item
+from sigap.lib.errors import DomainError
+from sigap.production.models import Batch
+from sigap.quality.forms import CriterionFormSet, InspectionForm
+from sigap.quality.models import Inspection
+from sigap.quality.services import inspection_record
+
+
+@login_required
+def worklist(request):
+    """The health expert's work list: batches of their region waiting for inspection, oldest first."""
+    if not request.user.has_region_scope:
+        raise PermissionDenied
+    batches = (Batch.objects.visible_to(request.user).awaiting_inspection()
+               .select_related("product", "producer_partner", "producer_person").order_by("produced_on", "pk"))
+    return render(request, "quality/worklist.html", {"batches": batches})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspect(request, batch_pk):
+    batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("product"), pk=batch_pk)
+    if request.user.role != Role.HEALTH_EXPERT:
+        raise PermissionDenied
+    if batch.status != "awaiting":
+        messages.info(request, _("This batch has already been inspected."))
+        return redirect("production:detail", pk=batch.pk)
+    form = InspectionForm(request.POST or None, request.FILES or None, batch=batch)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = inspection_record(
+                batch=batch, by=request.user, inspected_on=data["inspected_on"], sample_size=data["sample_size"],
+                accepted=data["accepted"], rejected=data["rejected"], reject_reason=data["reject_reason"],
+                notes=data["notes"], photo=data["photo"], results=form.results(),
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Inspection recorded: %(accepted)s accepted into stock.")
+                             % {"accepted": inspection.accepted})
+            return redirect("quality:detail", pk=inspection.pk)
+    return render(request, "quality/inspection_form.html", {"form": form, "batch": batch})
+
+
+@login_required
+def inspection_detail(request, pk):
+    inspection = get_object_or_404(
+        Inspection.objects.visible_to(request.user).select_related("batch__product", "inspector"), pk=pk
+    )
+    return render(request, "quality/inspection_detail.html", {
+        "inspection": inspection, "results": inspection.results.select_related("criterion"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criteria_edit(request, item_pk):
+    """Officers keep each product's checklist."""
+    if not request.user.is_officer:
+        raise PermissionDenied
+    product = get_object_or_404(Item.objects.products(), pk=item_pk)
+    formset = CriterionFormSet(request.POST or None, instance=product)
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+        messages.success(request, _("Checklist for %(product)s saved.") % {"product": product.name})
+        return redirect("items:detail", pk=product.pk)
+    return render(request, "quality/criteria_form.html", {"formset": formset, "product": product})

@@ -1,0 +1,156 @@
+"""The stock ledger: the one place where stock changes.
+
+Every business document (receipt, issue, accepted production, transfer, handover, sale, adjustment) calls
+``post()`` with signed lines. A posting is all-or-nothing: if any balance would go below zero, nothing is
+written and ``InsufficientStock`` says what is short. Corrections are ``reverse()``: a new posting with the
+opposite movements. Balances are locked in one fixed order (item, then location) before they change, so two
+postings that touch the same balances queue instead of deadlocking, and none can oversell.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Sum
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from sigap.items.models import Item
+from sigap.lib.errors import DomainError
+from sigap.stock.models import Balance, Location, Movement, Posting, PostingKind
+
+
+@dataclass(frozen=True)
+class Line:
+    item: Item
+    location: Location
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    item: Item
+    location: Location
+    available: Decimal
+    requested: Decimal
+
+    @property
+    def missing(self) -> Decimal:
+        return self.requested - self.available
+
+
+class LedgerError(DomainError):
+    pass
+
+
+class InsufficientStock(LedgerError):
+    def __init__(self, shortfalls: list[Shortfall]):
+        self.shortfalls = shortfalls
+        parts = [
+            _("%(item)s at %(location)s: %(available)s on hand, %(requested)s needed") % {
+                "item": s.item.name, "location": s.location.name,
+                "available": number_format(s.available.normalize()), "requested": number_format(s.requested.normalize()),
+            }
+            for s in shortfalls
+        ]
+        super().__init__(_("Not enough stock. %(details)s.") % {"details": "; ".join(parts)})
+
+
+def _key_filter(keys) -> models.Q:
+    return reduce(or_, (models.Q(item_id=item, location_id=location) for item, location in keys))
+
+
+def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", reverses: Posting | None = None) -> Posting:
+    """Post signed lines as one posting. Refuses zero quantities and any balance going negative."""
+    if not lines:
+        raise LedgerError(_("A posting needs at least one line."))
+    deltas: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    objects = {}
+    for line in lines:
+        quantity = Decimal(line.quantity)
+        if quantity == 0 or not quantity.is_finite():
+            raise LedgerError(_("Quantities must not be zero."))
+        key = (line.item.pk, line.location.pk)
+        deltas[key] += quantity
+        objects[key] = line
+    keys = sorted(deltas)
+
+    with transaction.atomic():
+        # Rows must exist before they can be locked; a row another posting creates first is simply reused.
+        Balance.objects.bulk_create(
+            [Balance(item_id=i, location_id=loc, quantity=0) for i, loc in keys], ignore_conflicts=True
+        )
+        locked = Balance.objects.select_for_update().filter(_key_filter(keys)).order_by("item_id", "location_id")
+        balances = {(b.item_id, b.location_id): b for b in locked}
+        shortfalls = [
+            Shortfall(objects[k].item, objects[k].location, balances[k].quantity, -deltas[k])
+            for k in keys
+            if balances[k].quantity + deltas[k] < 0
+        ]
+        if shortfalls:
+            raise InsufficientStock(shortfalls)
+
+        posting = Posting.objects.create(
+            kind=kind, created_by=by, note=note[:255], reverses=reverses,
+            document_type=ContentType.objects.get_for_model(document) if document is not None else None,
+            document_id=document.pk if document is not None else None,
+        )
+        movements = []
+        for line in lines:
+            balance = balances[(line.item.pk, line.location.pk)]
+            balance.quantity += Decimal(line.quantity)
+            movements.append(Movement(posting=posting, item=line.item, location=line.location,
+                                      quantity=Decimal(line.quantity), balance_after=balance.quantity))
+        Movement.objects.bulk_create(movements)
+        Balance.objects.bulk_update(list(balances.values()), ["quantity"])
+    return posting
+
+
+def reverse(*, posting: Posting, by, note: str = "", document=None) -> Posting:
+    """Undo a posting with the opposite movements; refused if it was already reversed or is a reversal,
+    or if what it brought in has since left (the reversal would make a balance negative)."""
+    with transaction.atomic():
+        posting = Posting.objects.select_for_update().get(pk=posting.pk)
+        if posting.kind == PostingKind.REVERSAL:
+            raise LedgerError(_("A reversal cannot be reversed; record the document again instead."))
+        if Posting.objects.filter(reverses=posting).exists():
+            raise LedgerError(_("This posting has already been reversed."))
+        lines = [
+            Line(item=m.item, location=m.location, quantity=-m.quantity)
+            for m in posting.movements.select_related("item", "location").order_by("pk")
+        ]
+        return post(kind=PostingKind.REVERSAL, lines=lines, by=by, note=note, reverses=posting,
+                    document=document if document is not None else posting.document)
+
+
+def on_hand(item: Item, location: Location) -> Decimal:
+    """What is on hand now: one indexed row, whatever the length of the history."""
+    value = Balance.objects.filter(item=item, location=location).values_list("quantity", flat=True).first()
+    return value if value is not None else Decimal(0)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    item_id: int
+    location_id: int
+    balance: Decimal
+    movements: Decimal
+
+
+def audit() -> list[Mismatch]:
+    """Every (item, location) whose kept balance differs from the sum of its movements."""
+    sums = {
+        (row["item_id"], row["location_id"]): row["total"]
+        for row in Movement.objects.values("item_id", "location_id").annotate(total=Sum("quantity")).order_by()
+    }
+    kept = {(b.item_id, b.location_id): b.quantity for b in Balance.objects.all()}
+    mismatches = []
+    for key in sorted(sums.keys() | kept.keys()):
+        balance, total = kept.get(key, Decimal(0)), sums.get(key, Decimal(0))
+        if balance != total:
+            mismatches.append(Mismatch(key[0], key[1], balance, total))
+    return mismatches

@@ -1,0 +1,260 @@
+"""Random sequences of stock events driven through ``ledger.post()`` and ``ledger.reverse()`` only.
+
+A Hypothesis state machine receives materials into office stores, issues them to partner workshops and
+participants' homes, accepts production (products in, fabric consumed), transfers, adjusts and reverses, and
+also tries what must be refused (overdrawing, reversing twice, reversing a reversal). It keeps its own plain
+model of what each (item, location) should hold. After every step the books must agree with themselves
+(``audit()`` is empty), no balance may be negative, and the database must equal the model.
+
+Each example runs inside a savepoint that its teardown rolls back, so the 1,000 examples share one test world.
+"""
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+
+from django.db import transaction
+
+from sigap.people.models import Person
+from sigap.stock import ledger
+from sigap.stock.ledger import InsufficientStock, LedgerError, Line
+from sigap.stock.models import Balance, Movement, Posting, PostingKind
+from sigap.stock.services import location_for_office, location_for_partner, location_for_person
+
+EXAMPLES = 1000
+STEPS = 15
+
+# Small quantities with at most three decimals (what the ledger keeps): whole pieces and fractional metres.
+quantities = st.one_of(
+    st.integers(min_value=1, max_value=12).map(D),
+    st.sampled_from(["0.5", "0.25", "0.125", "1.5", "2.75", "0.001", "3.333"]).map(D),
+    st.decimals(min_value=D("0.001"), max_value=D("25"), places=3),
+)
+
+
+@dataclass(eq=False)
+class Record:
+    """A posting the machine made, with the net change it expects of each (item pk, location pk)."""
+
+    pk: int
+    kind: str
+    deltas: dict
+    reversed: bool = False
+    is_reversal: bool = field(init=False)
+
+    def __post_init__(self):
+        self.is_reversal = self.kind == PostingKind.REVERSAL
+
+    def __repr__(self):
+        return f"<{self.kind} #{self.pk}{' reversed' if self.reversed else ''}>"
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    """The world (items, locations, officer) is set as class attributes by the test that runs the machine."""
+
+    w = None
+
+    def __init__(self):
+        super().__init__()
+        self.savepoint = transaction.atomic()
+        self.savepoint.__enter__()
+        self.expected = defaultdict(D)  # (item pk, location pk) -> what should be on hand
+        self.records: list[Record] = []
+        self.postings = Posting.objects.count()
+        self.movements = Movement.objects.count()
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self.savepoint.__exit__(None, None, None)
+
+    # What the machine does ---------------------------------------------------------------------------
+
+    def _deltas(self, lines):
+        deltas = defaultdict(D)
+        for item, location, quantity in lines:
+            deltas[(item.pk, location.pk)] += quantity
+        return dict(deltas)
+
+    def _post(self, kind, lines):
+        """Post, or when the model says a balance would go negative, check the refusal and that it wrote nothing."""
+        deltas = self._deltas(lines)
+        short = {k for k, d in deltas.items() if self.expected[k] + d < 0}
+        if short:
+            refused = self._refused(InsufficientStock, lambda: ledger.post(
+                kind=kind, by=self.w.officer, lines=[Line(i, loc, q) for i, loc, q in lines]))
+            assert {(s.item.pk, s.location.pk) for s in refused.shortfalls} == short
+            for s in refused.shortfalls:
+                key = (s.item.pk, s.location.pk)
+                assert (s.available, s.requested) == (self.expected[key], -deltas[key])
+            return None
+        posting = ledger.post(kind=kind, by=self.w.officer, lines=[Line(i, loc, q) for i, loc, q in lines])
+        return self._booked(posting, kind, deltas, len(lines))
+
+    def _booked(self, posting, kind, deltas, lines):
+        assert posting.kind == kind
+        for key, delta in deltas.items():
+            self.expected[key] += delta
+        self.postings += 1
+        self.movements += lines
+        record = Record(posting.pk, kind, deltas)
+        self.records.append(record)
+        return record
+
+    def _refused(self, error, attempt):
+        """``attempt`` must raise ``error`` (and nothing more specific when ``error`` is LedgerError) and
+        leave postings, movements and balances exactly as they were."""
+        before = self._snapshot()
+        with pytest.raises(error) as refused:
+            attempt()
+        if error is LedgerError:
+            assert not isinstance(refused.value, InsufficientStock), refused.value
+        assert self._snapshot() == before
+        return refused.value
+
+    def _snapshot(self):
+        return (
+            Posting.objects.count(),
+            Movement.objects.count(),
+            sorted(Balance.objects.values_list("item_id", "location_id", "quantity")),
+        )
+
+    def _on_hand(self, item, location):
+        return self.expected[(item.pk, location.pk)]
+
+    # Rules -------------------------------------------------------------------------------------------
+
+    @rule(data=st.data(), quantity=quantities)
+    def receive(self, data, quantity):
+        item = data.draw(st.sampled_from(self.w.items), label="item")
+        store = data.draw(st.sampled_from(self.w.stores), label="store")
+        self._post(PostingKind.RECEIPT, [(item, store, quantity)])
+
+    @rule(data=st.data(), quantity=quantities)
+    def issue(self, data, quantity):
+        item = data.draw(st.sampled_from(self.w.items), label="item")
+        store = data.draw(st.sampled_from(self.w.stores), label="store")
+        recipient = data.draw(st.sampled_from(self.w.recipients), label="recipient")
+        self._post(PostingKind.ISSUE, [(item, store, -quantity), (item, recipient, quantity)])
+
+    @rule(data=st.data(), pieces=st.integers(min_value=1, max_value=30), metres=quantities)
+    def accept_production(self, data, pieces, metres):
+        workshop = data.draw(st.sampled_from(self.w.workshops), label="workshop")
+        product = data.draw(st.sampled_from(self.w.products), label="product")
+        self._post(PostingKind.PRODUCTION, [(product, workshop, D(pieces)), (self.w.fabric, workshop, -metres)])
+
+    @rule(data=st.data(), quantity=quantities)
+    def transfer(self, data, quantity):
+        item = data.draw(st.sampled_from(self.w.items), label="item")
+        source, destination = data.draw(st.sampled_from(self.w.pairs), label="from, to")
+        self._post(PostingKind.TRANSFER, [(item, source, -quantity), (item, destination, quantity)])
+
+    @rule(data=st.data(), quantity=quantities, down=st.booleans())
+    def adjust(self, data, quantity, down):
+        item = data.draw(st.sampled_from(self.w.items), label="item")
+        location = data.draw(st.sampled_from(self.w.locations), label="location")
+        self._post(PostingKind.ADJUSTMENT, [(item, location, -quantity if down else quantity)])
+
+    @rule(data=st.data(), extra=quantities, with_a_good_line=st.booleans())
+    def overdraw(self, data, extra, with_a_good_line):
+        """Take more than is on hand, possibly next to a line that alone would be fine: refused, nothing written."""
+        item = data.draw(st.sampled_from(self.w.items), label="item")
+        location = data.draw(st.sampled_from(self.w.locations), label="location")
+        wanted = self._on_hand(item, location) + extra
+        lines = [(item, location, -wanted)]
+        if with_a_good_line:
+            other = data.draw(st.sampled_from([loc for loc in self.w.locations if loc != location]), label="to")
+            lines.append((item, other, wanted))
+        assert self._post(PostingKind.ISSUE, lines) is None
+
+    @precondition(lambda self: self.records)
+    @rule(data=st.data())
+    def reverse(self, data):
+        """Reverse any earlier posting; the model says whether the ledger must accept or refuse it."""
+        record = data.draw(st.sampled_from(self.records), label="posting")
+        posting = Posting(pk=record.pk)
+        if record.is_reversal or record.reversed:
+            self._refused(LedgerError, lambda: ledger.reverse(posting=posting, by=self.w.officer))
+            return
+        opposite = {k: -d for k, d in record.deltas.items()}
+        short = {k for k, d in opposite.items() if self.expected[k] + d < 0}
+        if short:
+            refused = self._refused(InsufficientStock, lambda: ledger.reverse(posting=posting, by=self.w.officer))
+            assert {(s.item.pk, s.location.pk) for s in refused.shortfalls} == short
+            return
+        reversal = ledger.reverse(posting=posting, by=self.w.officer)
+        assert reversal.reverses_id == record.pk
+        lines = Movement.objects.filter(posting_id=record.pk).count()
+        record.reversed = True
+        self._booked(reversal, PostingKind.REVERSAL, opposite, lines)
+
+    @precondition(lambda self: any(r.reversed for r in self.records))
+    @rule(data=st.data())
+    def reverse_twice(self, data):
+        record = data.draw(st.sampled_from([r for r in self.records if r.reversed]), label="reversed posting")
+        self._refused(LedgerError, lambda: ledger.reverse(posting=Posting(pk=record.pk), by=self.w.officer))
+
+    @precondition(lambda self: any(r.is_reversal for r in self.records))
+    @rule(data=st.data())
+    def reverse_a_reversal(self, data):
+        record = data.draw(st.sampled_from([r for r in self.records if r.is_reversal]), label="reversal")
+        self._refused(LedgerError, lambda: ledger.reverse(posting=Posting(pk=record.pk), by=self.w.officer))
+
+    # After every step --------------------------------------------------------------------------------
+
+    @invariant()
+    def every_balance_equals_its_movements(self):
+        assert ledger.audit() == []
+
+    @invariant()
+    def no_balance_is_negative_and_the_database_equals_the_model(self):
+        kept = {(i, loc): q for i, loc, q in Balance.objects.values_list("item_id", "location_id", "quantity")}
+        assert all(q >= 0 for q in kept.values()), kept
+        assert {k: q for k, q in kept.items() if q} == {k: q for k, q in self.expected.items() if q}
+        assert (Posting.objects.count(), Movement.objects.count()) == (self.postings, self.movements)
+
+    @invariant()
+    def each_movement_carries_the_running_balance(self):
+        running = defaultdict(D)
+        for key_item, key_location, quantity, after in (
+            Movement.objects.order_by("pk").values_list("item_id", "location_id", "quantity", "balance_after")
+        ):
+            running[(key_item, key_location)] += quantity
+            assert after == running[(key_item, key_location)] and after >= 0
+
+
+@pytest.fixture
+def ledger_world(world):
+    w = world
+    w.officer = w.tala_officer
+    w.person = Person.objects.create(
+        name="Peserta Tala", nik="6301034502010001", sex="P", birth_date="2001-02-05", address="Jl. Demo",
+        region_id="63.01.03.1004")
+    w.stores = [location_for_office(w.tala_office), location_for_office(w.hsu_office)]
+    w.workshops = [location_for_partner(w.tala_partner), location_for_partner(w.hsu_partner)]
+    w.home = location_for_person(w.person)
+    w.recipients = [*w.workshops, w.home]
+    w.locations = [*w.stores, *w.recipients]
+    w.pairs = [(a, b) for a in w.locations for b in w.locations if a != b]
+    w.items = [w.fabric, w.mask, w.suit]
+    w.products = [w.mask, w.suit]
+    return w
+
+
+def test_any_sequence_of_postings_and_reversals_keeps_every_balance_equal_to_its_movements_and_never_negative(
+    ledger_world,
+):
+    machine = type("LedgerMachineInThisWorld", (LedgerMachine,), {"w": ledger_world})
+    started = time.monotonic()
+    run_state_machine_as_test(machine, settings=settings(
+        max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    ))
+    print(f"{EXAMPLES} examples of up to {STEPS} steps in {time.monotonic() - started:.1f} s")
+    # Every example rolled back its own savepoint.
+    assert not Posting.objects.exists() and not Balance.objects.exists()

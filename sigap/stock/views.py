@@ -1,0 +1,188 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sigap.lib.errors import DomainError
+from sigap.production.selectors import material_yield
+from sigap.stock import services
+from sigap.stock.forms import (
+    AdjustmentForm, IssueForm, LineFormSet, ReceiptForm, StockFilterForm, TransferForm, VoidForm,
+)
+from sigap.stock.models import Balance, DocumentKind, Location, Movement, StockDocument
+
+PAGE_SIZE = 50
+
+
+def _require_reader(user):
+    if not (user.has_region_scope or user.partner_id):
+        raise PermissionDenied
+
+
+def _require_officer(user):
+    if not user.is_officer:
+        raise PermissionDenied
+
+
+@login_required
+def balance_list(request):
+    _require_reader(request.user)
+    filters = StockFilterForm(request.GET or None, user=request.user)
+    balances = Balance.objects.filter(location__in=Location.objects.visible_to(request.user)).exclude(quantity=0)
+    if filters.is_valid():
+        if filters.cleaned_data["location"]:
+            balances = balances.filter(location=filters.cleaned_data["location"])
+        if filters.cleaned_data["item"]:
+            balances = balances.filter(item=filters.cleaned_data["item"])
+    balances = balances.select_related("item", "location__region").order_by("location__name", "item__name")
+    page = Paginator(balances, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "stock/balance_list.html", {"filters": filters, "page": page,
+                                                       "query": _query(request)})
+
+
+@login_required
+def movement_list(request):
+    _require_reader(request.user)
+    filters = StockFilterForm(request.GET or None, user=request.user)
+    movements = Movement.objects.filter(location__in=Location.objects.visible_to(request.user))
+    if filters.is_valid():
+        if filters.cleaned_data["location"]:
+            movements = movements.filter(location=filters.cleaned_data["location"])
+        if filters.cleaned_data["item"]:
+            movements = movements.filter(item=filters.cleaned_data["item"])
+    movements = movements.select_related("item", "location", "posting__created_by").prefetch_related(
+        "posting__document"
+    )
+    page = Paginator(movements.order_by("-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "stock/movement_list.html", {"filters": filters, "page": page,
+                                                        "query": _query(request)})
+
+
+def _query(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def document_list(request):
+    _require_reader(request.user)
+    documents = StockDocument.objects.visible_to(request.user)
+    kind = request.GET.get("kind", "")
+    if kind in DocumentKind.values:
+        documents = documents.filter(kind=kind)
+    documents = documents.select_related("office", "supplier", "source", "destination")
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "stock/document_list.html", {
+        "page": page, "kind": kind, "kinds": DocumentKind.choices, "query": _query(request),
+        "can_create": request.user.is_officer,
+    })
+
+
+@login_required
+def document_detail(request, pk):
+    document = get_object_or_404(
+        StockDocument.objects.visible_to(request.user).select_related(
+            "office", "supplier", "source", "destination", "created_by", "posting", "voided_posting"),
+        pk=pk,
+    )
+    return render(request, "stock/document_detail.html", {
+        "document": document,
+        "lines": document.lines.select_related("item"),
+        "movements": Movement.objects.filter(posting__in=[p for p in (document.posting, document.voided_posting) if p])
+        .select_related("item", "location").order_by("pk"),
+        "void_form": VoidForm() if request.user.is_officer and not document.is_void else None,
+    })
+
+
+def _document_view(request, *, form_class, record, template_title):
+    _require_officer(request.user)
+    form = form_class(request.POST or None, user=request.user)
+    lines = LineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        try:
+            with transaction.atomic():
+                document = record(form.cleaned_data, lines.lines())
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("%(number)s recorded.") % {"number": document.number})
+            return redirect("stock:document-detail", pk=document.pk)
+    return render(request, "stock/document_form.html", {"form": form, "lines": lines, "title": template_title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receipt_create(request):
+    def record(data, lines):
+        return services.receipt_record(office=data["office"], supplier=data["supplier"], date=data["date"],
+                                       reference=data["reference"], note=data["note"], lines=lines, by=request.user)
+
+    return _document_view(request, form_class=ReceiptForm, record=record, template_title=_("Record a material receipt"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_create(request):
+    def record(data, lines):
+        return services.issue_record(office=data["office"], recipient=data["recipient"], date=data["date"],
+                                     note=data["note"], lines=lines, by=request.user)
+
+    return _document_view(request, form_class=IssueForm, record=record, template_title=_("Issue materials"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_create(request):
+    def record(data, lines):
+        return services.transfer_record(office=data["office"], source=data["source"], destination=data["destination"],
+                                        date=data["date"], note=data["note"], lines=lines, by=request.user)
+
+    return _document_view(request, form_class=TransferForm, record=record, template_title=_("Transfer stock"))
+
+
+@login_required
+@require_POST
+def document_void(request, pk):
+    document = get_object_or_404(StockDocument.objects.visible_to(request.user), pk=pk)
+    _require_officer(request.user)
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.document_void(document=document, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(number)s is void; its stock movements were reversed.")
+                             % {"number": document.number})
+    else:
+        messages.error(request, _("Give the reason for voiding."))
+    return redirect("stock:document-detail", pk=document.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adjustment_create(request):
+    _require_officer(request.user)
+    form = AdjustmentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment = services.adjustment_record(by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Stock count recorded."))
+            return redirect(adjustment.get_absolute_url())
+    return render(request, "stock/adjustment_form.html", {"form": form})
+
+
+@login_required
+def yield_report(request):
+    if not request.user.has_region_scope:
+        raise PermissionDenied
+    rows = material_yield(Location.objects.visible_to(request.user))
+    return render(request, "stock/yield_report.html", {"rows": rows})
