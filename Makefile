@@ -4,8 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
-# Debian packages SIGAP needs: Chromium for the browser tests, gettext for translations.
-DEBIAN_PACKAGES := chromium gettext fonts-dejavu-core
+# Debian packages SIGAP needs: Chromium for the browser tests, gettext for translations, Pango for PDFs.
+DEBIAN_PACKAGES := chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .PHONY: demo test test-sqlite test-postgres install system-deps messages serve check clean
 
@@ -19,15 +19,15 @@ install: $(VENV)/.installed system-deps messages
 
 system-deps:
 	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	for package in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES) >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  else \
-	    echo "Missing Debian packages:$$missing. Run: sudo apt-get install $(DEBIAN_PACKAGES)"; exit 1; \
+	    echo "Missing Debian packages:$$missing. Run: sudo apt-get install$$missing"; exit 1; \
 	  fi; \
 	fi
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sigap.stock",
     "sigap.production",
     "sigap.quality",
+    "sigap.trainings",
     "sigap.demo",
 ]
 

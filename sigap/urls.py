@@ -17,5 +17,6 @@ urlpatterns = [
     path("stock/", include("sigap.stock.urls")),
     path("production/", include("sigap.production.urls")),
     path("quality/", include("sigap.quality.urls")),
+    path("trainings/", include("sigap.trainings.urls")),
     path("admin/", admin.site.urls),
 ]

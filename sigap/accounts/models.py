@@ -32,6 +32,10 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="users",
     )
     position = models.CharField(_("position"), max_length=120, blank=True)
+    person = models.OneToOneField(
+        "people.Person", verbose_name=_("person record"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="user", help_text=_("For instructors and health experts: their entry in the people registry."),
+    )
 
     objects = UserManager()
 

@@ -85,6 +85,14 @@ PEOPLE = [
     ("Nor Aida", "P", datetime.date(2002, 1, 9), PersonKind.PARTICIPANT, "63.08.04.2001"),
     ("Ahmad Syarifuddin", "L", datetime.date(2001, 9, 30), PersonKind.PARTICIPANT, "63.08.02.2001"),
     ("Hj. Masniah", "P", datetime.date(1975, 4, 17), PersonKind.INSTRUCTOR, "63.08.05.1003"),
+    ("Rusdiansyah", "L", datetime.date(1998, 3, 12), PersonKind.PARTICIPANT, "63.08.05.2006"),
+    ("Fitriani", "P", datetime.date(1999, 8, 25), PersonKind.PARTICIPANT, "63.08.04.2002"),
+    ("Ahmad Fauzi", "L", datetime.date(2000, 10, 2), PersonKind.PARTICIPANT, "63.08.02.2002"),
+    ("Maulida Rahmah", "P", datetime.date(2001, 5, 19), PersonKind.PARTICIPANT, "63.08.05.1005"),
+    ("Hendra Saputra", "L", datetime.date(1997, 12, 8), PersonKind.PARTICIPANT, "63.08.06.2004"),
+    ("Nurul Hidayah", "P", datetime.date(2002, 6, 14), PersonKind.PARTICIPANT, "63.08.09.2001"),
+    ("Rizky Ananda", "L", datetime.date(2001, 1, 27), PersonKind.PARTICIPANT, "63.08.05.1002"),
+    ("Drs. H. Syahrani", "L", datetime.date(1968, 9, 3), PersonKind.INSTRUCTOR, "63.08.05.1001"),
     ("dr. Rina Marlina", "P", datetime.date(1983, 12, 5), PersonKind.HEALTH_EXPERT, "63.08.05.1004"),
 ]
 
@@ -101,6 +109,9 @@ USERS = [
 ]
 
 
+PERSON_OF_USER = {"instruktur": "Hj. Masniah", "ahli": "dr. Rina Marlina"}
+
+
 def make_nik(*, district_code: str, birth_date: datetime.date, sex: str, serial: int) -> str:
     day = birth_date.day + (40 if sex == "P" else 0)
     return f"{district_code.replace('.', '')}{day:02d}{birth_date:%m%y}{serial:04d}"
@@ -114,6 +125,9 @@ def load_demo() -> list[tuple[str, str, str]]:
 
     load_items_setup()
     load_tala_stock()
+    from sigap.demo.trainings import load_hsu_trainings
+
+    load_hsu_trainings()
     return logins
 
 
@@ -152,6 +166,8 @@ def load_foundation() -> list[tuple[str, str, str]]:
             "organisation": organisations.get(org_code),
             "partner": Partner.objects.get(nib=nib) if nib else None,
             "is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN,
+            "person": Person.objects.filter(name=PERSON_OF_USER[username]).first() if username in PERSON_OF_USER
+            else None,
         })
         if created:
             user.set_password(DEMO_PASSWORD)

@@ -15,7 +15,7 @@ class ItemForm(forms.ModelForm):
 
 class ComponentForm(forms.Form):
     material = forms.ModelChoiceField(Item.objects.active(), label=_("Material"))
-    quantity = forms.DecimalField(label=_("Quantity per unit"), max_digits=12, decimal_places=4,
+    quantity = forms.DecimalField(localize=True, label=_("Quantity per unit"), max_digits=12, decimal_places=4,
                                   min_value=Decimal("0.0001"), max_value=Decimal("10000"))
 
 

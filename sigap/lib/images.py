@@ -34,4 +34,4 @@ def validate_image(upload) -> None:
     try:
         check_image(upload)
     except DomainError as error:
-        raise ValidationError(error.message, code="invalid_image") from None
+        raise ValidationError(error.message, code="photo_refused") from None

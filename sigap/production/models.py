@@ -47,6 +47,8 @@ class Batch(models.Model):
                                         on_delete=models.PROTECT, related_name="batches")
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey("stock.Location", on_delete=models.PROTECT, related_name="batches")
+    training = models.ForeignKey("trainings.Training", verbose_name=_("training"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="batches")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.AWAITING_INSPECTION, db_index=True)
     note = models.CharField(_("note"), max_length=255, blank=True)

@@ -26,7 +26,7 @@ def _check_reporter(*, by, producer) -> None:
 
 @transaction.atomic
 def production_record(*, producer: Partner | Person, product, quantity: int, produced_on: datetime.date, by,
-                      code: str = "", note: str = "") -> Batch:
+                      code: str = "", note: str = "", training=None) -> Batch:
     """Record output of a partner or participant. It waits for inspection and is not yet stock."""
     _check_reporter(by=by, producer=producer)
     if product.kind != "product":
@@ -43,7 +43,7 @@ def production_record(*, producer: Partner | Person, product, quantity: int, pro
         code=code or f"TMP-{timezone.now().timestamp()}", product=product, quantity=quantity, produced_on=produced_on,
         producer_partner=producer if isinstance(producer, Partner) else None,
         producer_person=producer if isinstance(producer, Person) else None,
-        region=producer.region, location=location_for(producer), note=note, reported_by=by,
+        region=producer.region, location=location_for(producer), note=note, reported_by=by, training=training,
     )
     try:
         with transaction.atomic():

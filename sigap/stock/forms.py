@@ -15,7 +15,7 @@ MAX_QUANTITY = Decimal("1000000")
 
 class LineForm(forms.Form):
     item = forms.ModelChoiceField(Item.objects.active(), label=_("Item"))
-    quantity = forms.DecimalField(label=_("Quantity"), max_digits=14, decimal_places=3, min_value=Decimal("0.001"),
+    quantity = forms.DecimalField(localize=True, label=_("Quantity"), max_digits=14, decimal_places=3, min_value=Decimal("0.001"),
                                   max_value=MAX_QUANTITY)
 
 
@@ -97,7 +97,7 @@ class TransferForm(_OfficeDocumentForm):
 class AdjustmentForm(forms.Form):
     location = forms.ModelChoiceField(Location.objects.none(), label=_("Location"))
     item = forms.ModelChoiceField(Item.objects.active(), label=_("Item"))
-    counted = forms.DecimalField(label=_("Counted quantity"), max_digits=14, decimal_places=3, min_value=0,
+    counted = forms.DecimalField(localize=True, label=_("Counted quantity"), max_digits=14, decimal_places=3, min_value=0,
                                  max_value=MAX_QUANTITY)
     counted_on = forms.DateField(label=_("Date counted"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason for the difference"), max_length=255)

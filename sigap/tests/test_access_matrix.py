@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import client_for
 from sigap.people.models import Person
+from sigap.trainings.models import Enrolment, Training
 
 USERS = ["anonymous", "tala_officer", "hsu_officer", "province_officer", "partner_user", "outsider",
          "instructor", "health_expert", "agency_user", "admin"]
@@ -27,6 +28,7 @@ TALA_WRITERS = row(302, 200, 404, 200, 404, 404, 404, 404, 404, 200)
 READERS = row(302, 200, 200, 200, 200, 200, 200, 200, 403, 200)  # office staff and partner users
 TALA_AND_ITS_PARTNER = row(302, 200, 404, 200, 200, 404, 404, 200, 404, 200)
 REPORTERS = row(302, 200, 200, 200, 200, 200, 200, 403, 403, 200)
+TALA_RUNNERS = row(302, 200, 404, 200, 404, 404, 404, 403, 404, 200)  # officers and instructors of Tala
 
 # route name -> (kwargs builder, expected status of a GET per user)
 MATRIX = {
@@ -76,6 +78,23 @@ MATRIX = {
     "quality:inspect": (lambda w: {"batch_pk": w.tala_batch.pk}, row(302, 403, 404, 403, 403, 404, 404, 200, 404, 403)),
     "quality:detail": (lambda w: {"pk": w.tala_inspection.pk}, TALA_AND_ITS_PARTNER),
     "quality:criteria": (lambda w: {"item_pk": w.suit.pk}, OFFICERS),
+    "trainings:list": (None, REGIONAL),
+    "trainings:create": (None, OFFICERS),
+    "trainings:programme-list": (None, REGIONAL),
+    "trainings:programme-create": (None, OFFICERS),
+    "trainings:detail": (lambda w: {"pk": w.tala_training.pk}, TALA_READERS),
+    "trainings:edit": (lambda w: {"pk": w.tala_training.pk}, TALA_WRITERS),
+    "trainings:enrol": (lambda w: {"pk": w.tala_training.pk}, TALA_WRITERS),
+    "trainings:targets": (lambda w: {"pk": w.tala_training.pk}, TALA_WRITERS),
+    "trainings:attendance": (lambda w: {"pk": w.tala_training.pk}, TALA_RUNNERS),
+    "trainings:visit": (lambda w: {"pk": w.tala_training.pk}, TALA_RUNNERS),
+    "trainings:output": (lambda w: {"pk": w.tala_training.pk}, TALA_RUNNERS),
+    "trainings:material": (lambda w: {"pk": w.tala_training.pk}, TALA_RUNNERS),
+    "trainings:kit": (lambda w: {"pk": w.tala_training.pk, "enrolment_pk": w.tala_enrolment.pk}, TALA_WRITERS),
+    # not enough attendance for a certificate: readers are sent back to the training with a message
+    "trainings:certificate": (lambda w: {"pk": w.tala_training.pk, "enrolment_pk": w.tala_enrolment.pk},
+                              row(302, 302, 404, 302, 404, 404, 404, 302, 404, 302)),
+    "trainings:report": (lambda w: {"pk": w.tala_training.pk}, TALA_READERS),
 }
 
 # Routes that change data, with what an empty POST must answer: 200 re-shows the form with errors.
@@ -97,6 +116,16 @@ WRITES = {
     "production:create": REPORTERS,
     "quality:inspect": row(302, 403, 404, 403, 403, 404, 404, 200, 404, 403),
     "quality:criteria": OFFICERS,
+    "trainings:create": OFFICERS,
+    "trainings:programme-create": OFFICERS,
+    "trainings:edit": TALA_WRITERS,
+    "trainings:enrol": TALA_WRITERS,
+    "trainings:targets": TALA_WRITERS,
+    "trainings:kit": TALA_WRITERS,
+    "trainings:attendance": TALA_RUNNERS,
+    "trainings:visit": TALA_RUNNERS,
+    "trainings:output": TALA_RUNNERS,
+    "trainings:material": TALA_RUNNERS,
 }
 
 
@@ -133,6 +162,10 @@ def matrix_world(world):
                                   by=world.tala_officer)
     world.tala_inspection = inspection_record(batch=inspected, by=world.health_expert, inspected_on=day,
                                               sample_size=2, accepted=5, rejected=0, results=[])
+    world.tala_training = Training.objects.create(
+        office=world.tala_office, title="Bimtek baju hazmat", mode="offline", starts_on=day, ends_on=day,
+        product=world.suit, target=10, quota=3)
+    world.tala_enrolment = Enrolment.objects.create(training=world.tala_training, person=world.tala_person)
     return world
 
 
@@ -143,9 +176,11 @@ def _counts():
     from sigap.production.models import Batch
     from sigap.quality.models import Criterion, Inspection
     from sigap.stock.models import Movement, StockDocument
+    from sigap.trainings.models import Attendance, HomeVisit, LearningMaterial, Programme
 
     return [m.objects.count() for m in (Organisation, Partner, Person, Item, Component, StockDocument, Movement,
-                                        Batch, Inspection, Criterion)]
+                                        Batch, Inspection, Criterion, Training, Enrolment, Attendance, HomeVisit,
+                                        LearningMaterial, Programme)]
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))

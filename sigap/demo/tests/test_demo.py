@@ -39,3 +39,19 @@ def test_the_demo_niks_are_valid(db):
     load_demo()
     for person in Person.objects.all():
         assert check_nik(person.nik, birth_date=person.birth_date, sex=person.sex) == [], person.name
+
+
+def test_the_demo_has_tala_s_100_inspected_hazmat_suits_in_the_district_store(db):
+    from sigap.demo.stock import tala_suits_in_store
+    from sigap.production.models import Batch
+    from sigap.quality.models import Inspection
+    from sigap.stock.ledger import audit
+
+    load_demo()
+    load_demo()
+    assert tala_suits_in_store() == 100
+    suits = Batch.objects.filter(product__code="baju-hazmat", region__code__startswith="63.01.")
+    assert sum(b.quantity for b in suits) == 100 and suits.count() == 3
+    assert sum(i.accepted for i in Inspection.objects.filter(batch__in=suits)) == 100
+    assert {i.inspector.role for i in Inspection.objects.filter(batch__in=suits)} == {"health_expert"}
+    assert audit() == []

@@ -17,9 +17,11 @@ from decimal import Decimal as D
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test,
+)
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from sigap.people.models import Person
 from sigap.stock import ledger
@@ -36,6 +38,8 @@ quantities = st.one_of(
     st.sampled_from(["0.5", "0.25", "0.125", "1.5", "2.75", "0.001", "3.333"]).map(D),
     st.decimals(min_value=D("0.001"), max_value=D("25"), places=3),
 )
+
+mostly = st.sampled_from([True, True, True, False])
 
 
 @dataclass(eq=False)
@@ -127,7 +131,35 @@ class LedgerMachine(RuleBasedStateMachine):
     def _on_hand(self, item, location):
         return self.expected[(item.pk, location.pk)]
 
+    def _source(self, data, items, locations):
+        """Where to take from: mostly an (item, location) that holds something, sometimes any."""
+        held = [(i, loc) for i in items for loc in locations if self._on_hand(i, loc) > 0]
+        if held and data.draw(mostly, label="from a place that holds some"):
+            return data.draw(st.sampled_from(held), label="item, from")
+        return data.draw(st.sampled_from(items), label="item"), data.draw(st.sampled_from(locations), label="from")
+
+    def _taken(self, data, item, location):
+        """How much to take: mostly all or part of what is there, sometimes any amount (then maybe refused)."""
+        on_hand = self._on_hand(item, location)
+        if on_hand > 0 and data.draw(mostly, label="no more than there is"):
+            return data.draw(st.one_of(st.just(on_hand), st.decimals(min_value=D("0.001"), max_value=on_hand,
+                                                                       places=3)), label="quantity")
+        return data.draw(quantities, label="quantity")
+
     # Rules -------------------------------------------------------------------------------------------
+
+    @initialize(data=st.data())
+    def opening_stock(self, data):
+        """Hypothesis leaves some rules out of some examples; start each with stock in the stores (and fabric
+        at a workshop), so that the rules which take stock out are not nearly all refused."""
+        for store in self.w.stores:
+            items = data.draw(st.lists(st.sampled_from(self.w.items), min_size=1, unique=True), label="items")
+            self._post(PostingKind.RECEIPT, [(item, store, data.draw(quantities, label="quantity")) for item in items])
+        workshop = data.draw(st.sampled_from(self.w.workshops), label="workshop")
+        if self._on_hand(self.w.fabric, self.w.stores[0]):
+            quantity = self._taken(data, self.w.fabric, self.w.stores[0])
+            self._post(PostingKind.ISSUE, [(self.w.fabric, self.w.stores[0], -quantity),
+                                           (self.w.fabric, workshop, quantity)])
 
     @rule(data=st.data(), quantity=quantities)
     def receive(self, data, quantity):
@@ -135,30 +167,36 @@ class LedgerMachine(RuleBasedStateMachine):
         store = data.draw(st.sampled_from(self.w.stores), label="store")
         self._post(PostingKind.RECEIPT, [(item, store, quantity)])
 
-    @rule(data=st.data(), quantity=quantities)
-    def issue(self, data, quantity):
-        item = data.draw(st.sampled_from(self.w.items), label="item")
-        store = data.draw(st.sampled_from(self.w.stores), label="store")
+    @rule(data=st.data())
+    def issue(self, data):
+        item, store = self._source(data, self.w.items, self.w.stores)
         recipient = data.draw(st.sampled_from(self.w.recipients), label="recipient")
+        quantity = self._taken(data, item, store)
         self._post(PostingKind.ISSUE, [(item, store, -quantity), (item, recipient, quantity)])
 
-    @rule(data=st.data(), pieces=st.integers(min_value=1, max_value=30), metres=quantities)
-    def accept_production(self, data, pieces, metres):
-        workshop = data.draw(st.sampled_from(self.w.workshops), label="workshop")
+    @rule(data=st.data(), pieces=st.integers(min_value=1, max_value=30))
+    def accept_production(self, data, pieces):
+        _fabric, workshop = self._source(data, [self.w.fabric], self.w.workshops)
         product = data.draw(st.sampled_from(self.w.products), label="product")
+        metres = self._taken(data, self.w.fabric, workshop)
         self._post(PostingKind.PRODUCTION, [(product, workshop, D(pieces)), (self.w.fabric, workshop, -metres)])
 
-    @rule(data=st.data(), quantity=quantities)
-    def transfer(self, data, quantity):
-        item = data.draw(st.sampled_from(self.w.items), label="item")
-        source, destination = data.draw(st.sampled_from(self.w.pairs), label="from, to")
+    @rule(data=st.data())
+    def transfer(self, data):
+        item, source = self._source(data, self.w.items, self.w.locations)
+        destination = data.draw(st.sampled_from([loc for loc in self.w.locations if loc != source]), label="to")
+        quantity = self._taken(data, item, source)
         self._post(PostingKind.TRANSFER, [(item, source, -quantity), (item, destination, quantity)])
 
-    @rule(data=st.data(), quantity=quantities, down=st.booleans())
-    def adjust(self, data, quantity, down):
-        item = data.draw(st.sampled_from(self.w.items), label="item")
-        location = data.draw(st.sampled_from(self.w.locations), label="location")
-        self._post(PostingKind.ADJUSTMENT, [(item, location, -quantity if down else quantity)])
+    @rule(data=st.data(), down=st.booleans())
+    def adjust(self, data, down):
+        if down:
+            item, location = self._source(data, self.w.items, self.w.locations)
+            self._post(PostingKind.ADJUSTMENT, [(item, location, -self._taken(data, item, location))])
+        else:
+            item = data.draw(st.sampled_from(self.w.items), label="item")
+            location = data.draw(st.sampled_from(self.w.locations), label="location")
+            self._post(PostingKind.ADJUSTMENT, [(item, location, data.draw(quantities, label="quantity"))])
 
     @rule(data=st.data(), extra=quantities, with_a_good_line=st.booleans())
     def overdraw(self, data, extra, with_a_good_line):
@@ -208,24 +246,36 @@ class LedgerMachine(RuleBasedStateMachine):
     # After every step --------------------------------------------------------------------------------
 
     @invariant()
-    def every_balance_equals_its_movements(self):
-        assert ledger.audit() == []
+    def the_books_agree_with_themselves_and_with_the_model(self):
+        assert known_float_drift_removed(ledger.audit()) == []
 
-    @invariant()
-    def no_balance_is_negative_and_the_database_equals_the_model(self):
         kept = {(i, loc): q for i, loc, q in Balance.objects.values_list("item_id", "location_id", "quantity")}
         assert all(q >= 0 for q in kept.values()), kept
         assert {k: q for k, q in kept.items() if q} == {k: q for k, q in self.expected.items() if q}
-        assert (Posting.objects.count(), Movement.objects.count()) == (self.postings, self.movements)
 
-    @invariant()
-    def each_movement_carries_the_running_balance(self):
+        # The same check as audit(), summed exactly in Python, and each movement's running balance.
         running = defaultdict(D)
-        for key_item, key_location, quantity, after in (
+        movements = 0
+        for item, location, quantity, after in (
             Movement.objects.order_by("pk").values_list("item_id", "location_id", "quantity", "balance_after")
         ):
-            running[(key_item, key_location)] += quantity
-            assert after == running[(key_item, key_location)] and after >= 0
+            running[(item, location)] += quantity
+            movements += 1
+            assert after == running[(item, location)] and after >= 0
+        assert {k: q for k, q in running.items() if q} == {k: q for k, q in kept.items() if q}
+        assert (Posting.objects.count(), movements) == (self.postings, self.movements)
+
+
+def known_float_drift_removed(mismatches):
+    """audit()'s mismatches, less those that are only SQLite's floating-point sum drifting from the exact total.
+
+    SQLite keeps decimals as REAL and audit() compares each balance with an unrounded Sum(), so receiving 1.002,
+    reversing it and receiving 0.001 reports 0.001 != 0.000999999999999890 (a ledger defect, pinned as a strict
+    expected failure in test_ledger_rules.py). PostgreSQL sums exactly: there nothing is removed.
+    """
+    if connection.vendor != "sqlite":
+        return mismatches
+    return [m for m in mismatches if m.movements.quantize(D("0.001")) != m.balance]
 
 
 @pytest.fixture
@@ -240,7 +290,6 @@ def ledger_world(world):
     w.home = location_for_person(w.person)
     w.recipients = [*w.workshops, w.home]
     w.locations = [*w.stores, *w.recipients]
-    w.pairs = [(a, b) for a in w.locations for b in w.locations if a != b]
     w.items = [w.fabric, w.mask, w.suit]
     w.products = [w.mask, w.suit]
     return w

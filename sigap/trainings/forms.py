@@ -1,0 +1,144 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sigap.items.models import Item
+from sigap.organisations.models import Organisation
+from sigap.people.models import Kind as PersonKind, Person
+from sigap.trainings.models import AttendanceMode, Mode, Programme, Training
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TrainingForm(forms.ModelForm):
+    class Meta:
+        model = Training
+        fields = ["title", "programme", "office", "mode", "starts_on", "ends_on", "place", "meeting_link", "product",
+                  "target", "quota", "instructors", "health_expert", "min_attendance_percent", "description"]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "description": forms.Textarea(attrs={"rows": 3}),
+                   "instructors": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        offices = Organisation.objects.editable_by(user).industry_offices()
+        self.fields["office"].queryset = offices
+        self.fields["programme"].queryset = Programme.objects.filter(office__in=Organisation.objects.visible_to(user))
+        self.fields["product"].queryset = Item.objects.products().active()
+        people = Person.objects.visible_to(user)
+        self.fields["instructors"].queryset = people.filter(kind=PersonKind.INSTRUCTOR)
+        self.fields["health_expert"].queryset = people.filter(kind=PersonKind.HEALTH_EXPERT)
+        self.fields["meeting_link"].widget.attrs["placeholder"] = "https://"
+        if not self.instance.pk and user.organisation_id:
+            self.fields["office"].initial = user.organisation_id
+
+    def clean_meeting_link(self):
+        link = self.cleaned_data["meeting_link"]
+        if link and not link.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError(_("A link must start with http:// or https://."))
+        return link
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "year", "office", "partner_offices", "budget_source", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "partner_offices": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = Organisation.objects.editable_by(user).industry_offices()
+        self.fields["partner_offices"].queryset = Organisation.objects.visible_to(user).industry_offices()
+
+
+class ProgrammeTargetForm(forms.Form):
+    product = forms.ModelChoiceField(Item.objects.products().active(), label=_("Product"))
+    quantity = forms.IntegerField(label=_("Target"), min_value=1, max_value=10_000_000)
+
+
+ProgrammeTargetFormSet = forms.formset_factory(ProgrammeTargetForm, extra=3, max_num=20)
+
+
+class EnrolForm(forms.Form):
+    person = forms.ModelChoiceField(Person.objects.none(), label=_("A registered participant"), required=False)
+
+    def __init__(self, *args, user, training, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(user).filter(
+            kind=PersonKind.PARTICIPANT).exclude(enrolments__training=training)
+
+
+class AttendanceForm(forms.Form):
+    """One radio group per participant for one training day."""
+
+    day = forms.DateField(label=_("Day"), widget=DATE)
+
+    def __init__(self, *args, enrolments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolments = list(enrolments)
+        for enrolment in self.enrolments:
+            self.fields[f"p{enrolment.pk}"] = forms.ChoiceField(
+                label=enrolment.person.name, choices=AttendanceMode.choices, widget=forms.RadioSelect,
+                initial=AttendanceMode.ONLINE,
+            )
+
+    def marks(self):
+        return {e: self.cleaned_data[f"p{e.pk}"] for e in self.enrolments}
+
+    def participant_fields(self):
+        return [self[f"p{e.pk}"] for e in self.enrolments]
+
+
+class HomeVisitForm(forms.Form):
+    enrolment = forms.ModelChoiceField(None, label=_("Participant"))
+    instructor = forms.ModelChoiceField(Person.objects.none(), label=_("Instructor"))
+    visited_on = forms.DateField(label=_("Date"), widget=DATE)
+    problem = forms.CharField(label=_("Problem"), max_length=255)
+    action = forms.CharField(label=_("What was done"), max_length=255)
+
+    def __init__(self, *args, training, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"].queryset = training.enrolments.select_related("person")
+        self.fields["enrolment"].label_from_instance = lambda e: e.person.name
+        self.fields["instructor"].queryset = training.instructors.all()
+        if user.person_id and training.instructors.filter(pk=user.person_id).exists():
+            self.fields["instructor"].initial = user.person_id
+        self.fields["visited_on"].initial = timezone.localdate()
+
+
+class OutputForm(forms.Form):
+    enrolment = forms.ModelChoiceField(None, label=_("Participant"))
+    quantity = forms.IntegerField(label=_("Quantity made"), min_value=1, max_value=100_000)
+    produced_on = forms.DateField(label=_("Date"), widget=DATE)
+
+    def __init__(self, *args, training, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"].queryset = training.enrolments.select_related("person")
+        self.fields["enrolment"].label_from_instance = lambda e: e.person.name
+        self.fields["produced_on"].initial = min(timezone.localdate(), training.ends_on)
+
+
+class KitForm(forms.Form):
+    office = forms.ModelChoiceField(Organisation.objects.none(), label=_("From the store of"))
+    date = forms.DateField(label=_("Date"), widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = Organisation.objects.editable_by(user).industry_offices()
+        self.fields["date"].initial = timezone.localdate()
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    url = forms.URLField(label=_("Video or web link"), required=False, assume_scheme="https")
+    file = forms.FileField(label=_("Or a file"), required=False)
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError(_("A link must start with http:// or https://."))
+        return url
+
+
+class TrainingFilterForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Mode"), choices=[("", _("All"))] + Mode.choices, required=False)
+    product = forms.ModelChoiceField(Item.objects.products(), label=_("Product"), required=False)

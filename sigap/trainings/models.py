@@ -1,0 +1,203 @@
+"""Trainings (Bimtek): programmes, trainings, participants with targets, attendance and home visits."""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from sigap.regions.models import in_region
+
+
+class Programme(models.Model):
+    """An office's programme, e.g. "Pemberdayaan IKM produksi APD Covid-19 2020", run with other offices."""
+
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    office = models.ForeignKey("organisations.Organisation", verbose_name=_("lead office"),
+                               on_delete=models.PROTECT, related_name="programmes")
+    partner_offices = models.ManyToManyField("organisations.Organisation", verbose_name=_("together with"),
+                                             blank=True, related_name="+")
+    budget_source = models.CharField(_("budget source"), max_length=120, blank=True,
+                                     help_text=_("e.g. APBD Kabupaten 2020, APBN (DAK), APBD Provinsi"))
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+
+    objects = models.Manager()
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [models.CheckConstraint(name="programme_ends_after_start",
+                                              condition=models.Q(ends_on__gte=models.F("starts_on")))]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeTarget(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="targets")
+    product = models.ForeignKey("items.Item", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+",
+                                limit_choices_to={"kind": "product"})
+    quantity = models.PositiveIntegerField(_("target"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "product"], name="one_target_per_product")]
+
+
+class Mode(models.TextChoices):
+    ONLINE = "online", _("Online")
+    OFFLINE = "offline", _("In person")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class TrainingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Trainings run by an office of the user's region."""
+        if not user.is_authenticated or not user.has_region_scope:
+            return self.none()
+        return self.filter(in_region(user.region_code, "office__region"))
+
+    def editable_by(self, user):
+        if not user.is_authenticated or not user.is_officer:
+            return self.none()
+        return self.filter(in_region(user.region_code, "office__region"))
+
+
+class Training(models.Model):
+    """A Bimtek: who learns to make which product, when, how, with what target."""
+
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="trainings")
+    office = models.ForeignKey("organisations.Organisation", verbose_name=_("organising office"),
+                               on_delete=models.PROTECT, related_name="trainings")
+    title = models.CharField(_("title"), max_length=200)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    meeting_link = models.URLField(_("meeting link"), blank=True)
+    product = models.ForeignKey("items.Item", verbose_name=_("product taught"), on_delete=models.PROTECT,
+                                related_name="trainings", limit_choices_to={"kind": "product"})
+    target = models.PositiveIntegerField(_("target output"), default=0,
+                                         help_text=_("Units the participants should make together, e.g. 60 sets."))
+    quota = models.PositiveSmallIntegerField(_("participant quota"), validators=[MinValueValidator(1),
+                                                                                MaxValueValidator(500)])
+    instructors = models.ManyToManyField("people.Person", verbose_name=_("instructors"), blank=True,
+                                         related_name="trainings_taught")
+    health_expert = models.ForeignKey("people.Person", verbose_name=_("supervising health expert"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="trainings_supervised")
+    min_attendance_percent = models.PositiveSmallIntegerField(
+        _("attendance needed for a certificate (%)"), default=80, validators=[MaxValueValidator(100)])
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["description"])
+    objects = TrainingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        constraints = [models.CheckConstraint(name="training_ends_after_start",
+                                              condition=models.Q(ends_on__gte=models.F("starts_on")))]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("trainings:detail", args=[self.pk])
+
+    @property
+    def days(self) -> list[datetime.date]:
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + datetime.timedelta(days=i) for i in range(count)]
+
+
+def material_path(instance, filename):
+    return f"trainings/{instance.training_id}/{filename}"
+
+
+class LearningMaterial(models.Model):
+    """An instruction video link or an uploaded handout."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"), blank=True)
+    file = models.FileField(_("file"), upload_to=material_path, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(
+            name="material_is_a_link_or_a_file",
+            condition=(models.Q(url="") & ~models.Q(file="")) | (~models.Q(url="") & models.Q(file="")),
+        )]
+
+    def __str__(self):
+        return self.title
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(training__in=Training.objects.visible_to(user))
+
+
+class Enrolment(models.Model):
+    training = models.ForeignKey(Training, on_delete=models.PROTECT, related_name="enrolments")
+    person = models.ForeignKey("people.Person", verbose_name=_("participant"), on_delete=models.PROTECT,
+                               related_name="enrolments")
+    target = models.PositiveIntegerField(_("target"), default=0)
+    kit = models.ForeignKey("stock.StockDocument", verbose_name=_("material kit"), null=True, blank=True,
+                            on_delete=models.PROTECT, related_name="+")
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__name"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [models.UniqueConstraint(fields=["training", "person"], name="enrolled_once",
+                                               violation_error_message=_("This person is already enrolled."))]
+
+    def __str__(self):
+        return f"{self.person} · {self.training}"
+
+
+class AttendanceMode(models.TextChoices):
+    ONLINE = "online", _("Online")
+    IN_PERSON = "in_person", _("In person")
+    HOME_VISIT = "home_visit", _("Visited at home")
+    ABSENT = "absent", _("Absent")
+
+
+class Attendance(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+    day = models.DateField(_("day"))
+    mode = models.CharField(_("attendance"), max_length=12, choices=AttendanceMode.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["enrolment", "day"], name="one_attendance_per_day")]
+
+
+class HomeVisit(models.Model):
+    """An instructor's visit to a participant who was stuck."""
+
+    enrolment = models.ForeignKey(Enrolment, verbose_name=_("participant"), on_delete=models.PROTECT,
+                                  related_name="home_visits")
+    instructor = models.ForeignKey("people.Person", verbose_name=_("instructor"), on_delete=models.PROTECT,
+                                   related_name="home_visits")
+    visited_on = models.DateField(_("date"))
+    problem = models.CharField(_("problem"), max_length=255)
+    action = models.CharField(_("what was done"), max_length=255)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-visited_on", "-pk"]
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")

@@ -1,0 +1,234 @@
+"""Running a training: creating it, enrolling participants, targets, attendance, home visits, output and kits."""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sigap.accounts.models import Role
+from sigap.lib.errors import DomainError
+from sigap.organisations.models import Organisation
+from sigap.people.models import Kind as PersonKind, Person
+from sigap.production.services import production_record
+from sigap.stock.services import issue_record
+from sigap.trainings.models import (
+    Attendance, AttendanceMode, Enrolment, HomeVisit, LearningMaterial, Programme, ProgrammeTarget, Training,
+)
+from sigap.trainings.progress import split_target
+
+TRAINING_FIELDS = ["programme", "office", "title", "mode", "starts_on", "ends_on", "place", "meeting_link",
+                   "product", "target", "quota", "health_expert", "min_attendance_percent", "description"]
+MATERIAL_EXTENSIONS = {".pdf", ".mp4", ".jpg", ".jpeg", ".png", ".docx", ".pptx", ".xlsx"}
+MATERIAL_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _check_web_link(url: str, field: str) -> None:
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise DomainError(_("A link must start with http:// or https://."), field=field)
+
+
+def _check_officer_of(*, by, office: Organisation) -> None:
+    if not by.is_officer:
+        raise DomainError(_("Only industry office staff organise trainings."))
+    if not Organisation.objects.editable_by(by).industry_offices().filter(pk=office.pk).exists():
+        raise DomainError(_("Choose an industry office of your region."), field="office")
+
+
+def _check_runner(*, by, training: Training) -> None:
+    """Officers and instructors of the training's region run its days."""
+    if not (by.is_officer or by.role == Role.INSTRUCTOR):
+        raise DomainError(_("Your role does not run trainings."))
+    if not Training.objects.visible_to(by).filter(pk=training.pk).exists():
+        raise DomainError(_("This training is outside your region."))
+
+
+@transaction.atomic
+def programme_create(*, by, name: str, year: int, office: Organisation, starts_on, ends_on, budget_source="",
+                     partner_offices=(), targets=()) -> Programme:
+    _check_officer_of(by=by, office=office)
+    if ends_on < starts_on:
+        raise DomainError(_("The end comes before the start."), field="ends_on")
+    programme = Programme(name=name, year=year, office=office, budget_source=budget_source, starts_on=starts_on,
+                          ends_on=ends_on)
+    programme.full_clean()
+    programme.save()
+    programme.partner_offices.set(partner_offices)
+    ProgrammeTarget.objects.bulk_create(
+        [ProgrammeTarget(programme=programme, product=p, quantity=q) for p, q in targets if q])
+    return programme
+
+
+@transaction.atomic
+def training_save(*, by, training: Training | None = None, instructors=None, **fields) -> Training:
+    """Create or change a training. Instructors must be instructors, the health expert a health expert."""
+    office = fields.get("office", training.office if training else None)
+    _check_officer_of(by=by, office=office)
+    if training is not None and not Training.objects.editable_by(by).filter(pk=training.pk).exists():
+        raise DomainError(_("You cannot change this training."))
+    if fields.get("ends_on") and fields.get("starts_on") and fields["ends_on"] < fields["starts_on"]:
+        raise DomainError(_("The last day comes before the first."), field="ends_on")
+    _check_web_link(fields.get("meeting_link", ""), "meeting_link")
+    if fields.get("product") is not None and fields["product"].kind != "product":
+        raise DomainError(_("Choose a product, not a raw material."), field="product")
+    expert = fields.get("health_expert")
+    if expert is not None and expert.kind != PersonKind.HEALTH_EXPERT:
+        raise DomainError(_("%(name)s is not registered as a health expert.") % {"name": expert.name},
+                          field="health_expert")
+    for person in instructors or []:
+        if person.kind != PersonKind.INSTRUCTOR:
+            raise DomainError(_("%(name)s is not registered as an instructor.") % {"name": person.name},
+                              field="instructors")
+    training = training or Training()
+    for name in TRAINING_FIELDS:
+        if name in fields:
+            setattr(training, name, fields[name])
+    if training.pk and training.enrolments.count() > training.quota:
+        raise DomainError(_("More participants are enrolled than this quota."), field="quota")
+    training.full_clean()
+    training._history_user = by
+    training.save()
+    if instructors is not None:
+        training.instructors.set(instructors)
+    return training
+
+
+@transaction.atomic
+def enrolment_create(*, training: Training, person: Person, by) -> Enrolment:
+    """Enrol a participant, within the quota and once only. The training row is locked so two officers
+    enrolling at once cannot pass the quota together."""
+    training = Training.objects.select_for_update().get(pk=training.pk)
+    _check_officer_of(by=by, office=training.office)
+    if person.kind != PersonKind.PARTICIPANT:
+        raise DomainError(_("Only people registered as participants can be enrolled."), field="person")
+    if training.enrolments.filter(person=person).exists():
+        raise DomainError(_("%(name)s is already enrolled.") % {"name": person.name}, field="person")
+    if training.enrolments.count() >= training.quota:
+        raise DomainError(_("The training is full (quota %(quota)s).") % {"quota": training.quota})
+    return Enrolment.objects.create(training=training, person=person)
+
+
+@transaction.atomic
+def targets_set(*, training: Training, targets: dict[int, int], by) -> None:
+    """Set each participant's share; the shares must add up to the training's target."""
+    _check_officer_of(by=by, office=training.office)
+    enrolments = {e.pk: e for e in training.enrolments.select_for_update()}
+    if set(targets) != set(enrolments):
+        raise DomainError(_("Give a target for every participant."))
+    if any(value < 0 for value in targets.values()):
+        raise DomainError(_("Targets cannot be negative."))
+    total = sum(targets.values())
+    if total != training.target:
+        raise DomainError(_("The targets add up to %(total)s, not the training's %(target)s.")
+                          % {"total": total, "target": training.target})
+    for pk, value in targets.items():
+        enrolments[pk].target = value
+    Enrolment.objects.bulk_update(enrolments.values(), ["target"])
+
+
+def targets_split_evenly(*, training: Training, by) -> None:
+    enrolments = list(training.enrolments.order_by("person__name", "pk"))
+    shares = split_target(training.target, len(enrolments))
+    targets_set(training=training, targets={e.pk: s for e, s in zip(enrolments, shares)}, by=by)
+
+
+@transaction.atomic
+def attendance_record(*, training: Training, day: datetime.date, marks: dict[Enrolment, str], by) -> None:
+    """Mark who took part on a training day, and how (online, in person, visited at home, absent)."""
+    _check_runner(by=by, training=training)
+    if not training.starts_on <= day <= training.ends_on:
+        raise DomainError(_("%(day)s is not a day of this training.") % {"day": day.strftime("%d-%m-%Y")},
+                          field="day")
+    if day > timezone.localdate():
+        raise DomainError(_("Attendance cannot be recorded ahead."), field="day")
+    for enrolment, mode in marks.items():
+        if enrolment.training_id != training.pk:
+            raise DomainError(_("This participant is not in this training."))
+        if mode not in AttendanceMode.values:
+            raise DomainError(_("Unknown attendance mark."))
+        Attendance.objects.update_or_create(enrolment=enrolment, day=day,
+                                            defaults={"mode": mode, "recorded_by": by})
+
+
+@transaction.atomic
+def home_visit_record(*, enrolment: Enrolment, instructor: Person, visited_on: datetime.date, problem: str,
+                      action: str, by) -> HomeVisit:
+    """An instructor visited a participant who was stuck; the day counts as attended."""
+    training = enrolment.training
+    _check_runner(by=by, training=training)
+    if instructor.kind != PersonKind.INSTRUCTOR:
+        raise DomainError(_("%(name)s is not registered as an instructor.") % {"name": instructor.name},
+                          field="instructor")
+    if visited_on < training.starts_on or visited_on > timezone.localdate():
+        raise DomainError(_("The visit date must be between the first day of the training and today."),
+                          field="visited_on")
+    if not problem.strip() or not action.strip():
+        raise DomainError(_("Say what the problem was and what was done."))
+    visit = HomeVisit.objects.create(enrolment=enrolment, instructor=instructor, visited_on=visited_on,
+                                     problem=problem.strip(), action=action.strip(), recorded_by=by)
+    if training.starts_on <= visited_on <= training.ends_on:
+        Attendance.objects.update_or_create(enrolment=enrolment, day=visited_on,
+                                            defaults={"mode": AttendanceMode.HOME_VISIT, "recorded_by": by})
+    return visit
+
+
+@transaction.atomic
+def output_record(*, enrolment: Enrolment, quantity: int, produced_on: datetime.date, by, note: str = ""):
+    """A participant's output for a day, recorded as a production batch of the training's product: it waits
+    for a health expert's inspection like any other production."""
+    training = enrolment.training
+    _check_runner(by=by, training=training)
+    if produced_on < training.starts_on:
+        raise DomainError(_("Output cannot come before the training started."), field="produced_on")
+    return production_record(producer=enrolment.person, product=training.product, quantity=quantity,
+                             produced_on=produced_on, by=by, note=note, training=training)
+
+
+def kit_lines(enrolment: Enrolment) -> list[tuple]:
+    """The materials a participant needs for their target, by the product's bill of materials."""
+    product = enrolment.training.product
+    return [(c.material, (c.quantity * enrolment.target).quantize(Decimal("0.001")))
+            for c in product.components.select_related("material") if c.quantity * enrolment.target > 0]
+
+
+@transaction.atomic
+def kit_issue(*, enrolment: Enrolment, office: Organisation, date: datetime.date, by):
+    """Issue a participant's kit of raw materials from an office's store to their home, through the ledger."""
+    enrolment = Enrolment.objects.select_for_update().select_related("training__product").get(pk=enrolment.pk)
+    if enrolment.kit_id:
+        raise DomainError(_("A kit was already issued to %(name)s.") % {"name": enrolment.person.name})
+    if enrolment.target <= 0:
+        raise DomainError(_("Set the participant's target first; the kit is computed from it."))
+    lines = kit_lines(enrolment)
+    if not lines:
+        raise DomainError(_("The product has no bill of materials to compute a kit from."))
+    document = issue_record(office=office, recipient=enrolment.person, date=date, lines=lines, by=by,
+                            note=_("Kit for %(training)s") % {"training": enrolment.training.title})
+    enrolment.kit = document
+    enrolment.save(update_fields=["kit"])
+    return document
+
+
+@transaction.atomic
+def material_add(*, training: Training, title: str, by, url: str = "", file=None) -> LearningMaterial:
+    """Attach an instruction video link or a handout (PDF, video, picture or office document, at most 20 MB)."""
+    _check_runner(by=by, training=training)
+    if bool(url) == bool(file):
+        raise DomainError(_("Give either a link or a file."))
+    _check_web_link(url, "url")
+    if file is not None:
+        if Path(file.name).suffix.lower() not in MATERIAL_EXTENSIONS:
+            raise DomainError(_("Upload a PDF, MP4, JPEG, PNG, DOCX, PPTX or XLSX file."), field="file")
+        if file.size > MATERIAL_MAX_BYTES:
+            raise DomainError(_("The file is larger than 20 MB."), field="file")
+    material = LearningMaterial(training=training, title=title, url=url, file=file or "")
+    material.full_clean()
+    material.save()
+    return material
+
+
+def certificate_eligible(enrolment: Enrolment, days_present: int) -> bool:
+    training = enrolment.training
+    return 100 * days_present >= training.min_attendance_percent * len(training.days)

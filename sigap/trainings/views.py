@@ -1,0 +1,304 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sigap.accounts.models import Role
+from sigap.lib.errors import DomainError
+from sigap.lib.pdf import render_pdf
+from sigap.people.forms import PersonForm
+from sigap.people.models import Kind as PersonKind
+from sigap.people.services import person_create
+from sigap.trainings import services
+from sigap.trainings.forms import (
+    AttendanceForm, EnrolForm, HomeVisitForm, KitForm, MaterialForm, OutputForm, ProgrammeForm,
+    ProgrammeTargetFormSet, TrainingFilterForm, TrainingForm,
+)
+from sigap.trainings.models import Attendance, Enrolment, Programme, Training
+from sigap.trainings.progress import training_progress
+from sigap.trainings.reports import certificate_context, report_context
+
+
+def _visible(request, pk):
+    return get_object_or_404(Training.objects.visible_to(request.user).select_related("office", "product"), pk=pk)
+
+
+def _editable(request, pk):
+    return get_object_or_404(Training.objects.editable_by(request.user).select_related("office", "product"), pk=pk)
+
+
+def _runnable(request, pk):
+    training = _visible(request, pk)
+    if not (request.user.is_officer or request.user.role == Role.INSTRUCTOR):
+        raise PermissionDenied
+    return training
+
+
+def _refused(form, error):
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@login_required
+def training_list(request):
+    if not request.user.has_region_scope:
+        raise PermissionDenied
+    filters = TrainingFilterForm(request.GET or None)
+    trainings = Training.objects.visible_to(request.user).select_related("office", "product")
+    if filters.is_valid():
+        if filters.cleaned_data["mode"]:
+            trainings = trainings.filter(mode=filters.cleaned_data["mode"])
+        if filters.cleaned_data["product"]:
+            trainings = trainings.filter(product=filters.cleaned_data["product"])
+    return render(request, "trainings/training_list.html", {
+        "trainings": trainings, "filters": filters, "can_create": request.user.is_officer,
+    })
+
+
+@login_required
+def training_detail(request, pk):
+    training = _visible(request, pk)
+    progress = training_progress(training, as_of=timezone.localdate())
+    return render(request, "trainings/training_detail.html", {
+        "training": training, "progress": progress,
+        "materials": training.materials.all(),
+        "instructors": training.instructors.all(),
+        "visits": training_home_visits(training),
+        "can_edit": request.user.is_officer and Training.objects.editable_by(request.user).filter(pk=pk).exists(),
+        "can_run": request.user.is_officer or request.user.role == Role.INSTRUCTOR,
+    })
+
+
+def training_home_visits(training):
+    from sigap.trainings.models import HomeVisit
+
+    return HomeVisit.objects.filter(enrolment__training=training).select_related("enrolment__person", "instructor")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_edit(request, pk=None):
+    training = _editable(request, pk) if pk else None
+    if not request.user.is_officer:
+        raise PermissionDenied
+    form = TrainingForm(request.POST or None, instance=training, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        instructors = data.pop("instructors")
+        try:
+            saved = services.training_save(by=request.user, training=Training.objects.get(pk=pk) if pk else None,
+                                           instructors=instructors, **data)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Training saved."))
+            return redirect(saved)
+    return render(request, "trainings/training_form.html", {"form": form, "training": training})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrol(request, pk):
+    training = _editable(request, pk)
+    form = EnrolForm(request.POST or None, user=request.user, training=training, prefix="existing")
+    new_person = PersonForm(request.POST or None, user=request.user, prefix="new",
+                            initial={"kind": PersonKind.PARTICIPANT})
+    if request.method == "POST":
+        creating = request.POST.get("action") == "create"
+        chosen = new_person if creating else form
+        if chosen.is_valid():
+            try:
+                with transaction.atomic():
+                    if creating:
+                        fields = {k: v for k, v in new_person.cleaned_data.items() if k not in {"district", "village"}}
+                        person = person_create(by=request.user, **{**fields, "kind": PersonKind.PARTICIPANT})
+                    else:
+                        person = form.cleaned_data["person"]
+                        if person is None:
+                            raise DomainError(_("Choose a participant."), field="person")
+                    services.enrolment_create(training=training, person=person, by=request.user)
+            except DomainError as error:
+                _refused(chosen, error)
+            else:
+                messages.success(request, _("%(name)s enrolled.") % {"name": person.name})
+                return redirect(training)
+    return render(request, "trainings/enrol_form.html", {"training": training, "form": form,
+                                                          "new_person": new_person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request, pk):
+    training = _editable(request, pk)
+    enrolments = list(training.enrolments.select_related("person"))
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "split":
+                services.targets_split_evenly(training=training, by=request.user)
+            else:
+                values = {e.pk: int(request.POST.get(f"t{e.pk}", "x")) for e in enrolments}
+                services.targets_set(training=training, targets=values, by=request.user)
+        except ValueError:
+            messages.error(request, _("Targets are whole numbers."))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Targets saved."))
+            return redirect(training)
+    return render(request, "trainings/targets_form.html", {"training": training, "enrolments": enrolments,
+                                                            "posted": request.POST})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk):
+    training = _runnable(request, pk)
+    enrolments = training.enrolments.select_related("person")
+    day = request.GET.get("day") or min(timezone.localdate(), training.ends_on).isoformat()
+    existing = {a.enrolment_id: a.mode for a in Attendance.objects.filter(enrolment__training=training, day=day)} \
+        if request.method == "GET" else {}
+    initial = {"day": day, **{f"p{pk}": mode for pk, mode in existing.items()}}
+    form = AttendanceForm(request.POST or None, enrolments=enrolments, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_record(training=training, day=form.cleaned_data["day"], marks=form.marks(),
+                                       by=request.user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect(training)
+    return render(request, "trainings/attendance_form.html", {"training": training, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home_visit(request, pk):
+    training = _runnable(request, pk)
+    form = HomeVisitForm(request.POST or None, training=training, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.home_visit_record(by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Home visit recorded."))
+            return redirect(training)
+    return render(request, "trainings/simple_form.html", {"training": training, "form": form,
+                                                           "title": _("Record a home visit")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def output(request, pk):
+    training = _runnable(request, pk)
+    form = OutputForm(request.POST or None, training=training)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.output_record(by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Output recorded as batch %(code)s; it awaits inspection.")
+                             % {"code": batch.code})
+            return redirect(training)
+    return render(request, "trainings/simple_form.html", {"training": training, "form": form,
+                                                           "title": _("Record a participant's output")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kit(request, pk, enrolment_pk):
+    training = _editable(request, pk)
+    enrolment = get_object_or_404(training.enrolments.select_related("person"), pk=enrolment_pk)
+    form = KitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kit_issue(enrolment=enrolment, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Kit issued to %(name)s.") % {"name": enrolment.person.name})
+            return redirect(training)
+    return render(request, "trainings/kit_form.html", {"training": training, "enrolment": enrolment, "form": form,
+                                                        "lines": services.kit_lines(enrolment)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def material(request, pk):
+    training = _runnable(request, pk)
+    form = MaterialForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.material_add(training=training, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Learning material added."))
+            return redirect(training)
+    return render(request, "trainings/simple_form.html", {"training": training, "form": form, "multipart": True,
+                                                           "title": _("Add learning material")})
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def certificate(request, pk, enrolment_pk):
+    training = _visible(request, pk)
+    enrolment = get_object_or_404(Enrolment.objects.filter(training=training).select_related("person"),
+                                  pk=enrolment_pk)
+    context = certificate_context(enrolment)
+    if not context["eligible"]:
+        messages.error(request, _("%(name)s did not meet the attendance needed for a certificate.")
+                       % {"name": enrolment.person.name})
+        return redirect(training)
+    return _pdf(render_pdf("trainings/certificate.pdf.html", context), f"sertifikat-{enrolment.pk}.pdf")
+
+
+@login_required
+def report(request, pk):
+    training = _visible(request, pk)
+    return _pdf(render_pdf("trainings/report.pdf.html", report_context(training)), f"laporan-bimtek-{training.pk}.pdf")
+
+
+@login_required
+def programme_list(request):
+    if not request.user.has_region_scope:
+        raise PermissionDenied
+    from sigap.organisations.models import Organisation
+
+    programmes = Programme.objects.filter(office__in=Organisation.objects.visible_to(request.user)).select_related(
+        "office").prefetch_related("targets__product", "trainings")
+    return render(request, "trainings/programme_list.html", {"programmes": programmes,
+                                                              "can_create": request.user.is_officer})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    if not request.user.is_officer:
+        raise PermissionDenied
+    form = ProgrammeForm(request.POST or None, user=request.user)
+    targets_formset = ProgrammeTargetFormSet(request.POST or None, prefix="targets")
+    if request.method == "POST" and form.is_valid() and targets_formset.is_valid():
+        data = dict(form.cleaned_data)
+        partner_offices = data.pop("partner_offices")
+        targets_list = [(f.cleaned_data["product"], f.cleaned_data["quantity"]) for f in targets_formset.forms
+                        if f.cleaned_data]
+        try:
+            services.programme_create(by=request.user, partner_offices=partner_offices, targets=targets_list, **data)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Programme saved."))
+            return redirect("trainings:programme-list")
+    return render(request, "trainings/programme_form.html", {"form": form, "formset": targets_formset})
