@@ -11,6 +11,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TrainingForm(forms.ModelForm):
+    meeting_link = forms.URLField(label=_("meeting link"), required=False, assume_scheme="https")
+
     class Meta:
         model = Training
         fields = ["title", "programme", "office", "mode", "starts_on", "ends_on", "place", "meeting_link", "product",

@@ -30,7 +30,7 @@ from sigap.stock.models import Balance, Movement, Posting, PostingKind
 from sigap.stock.services import location_for_office, location_for_partner, location_for_person
 
 EXAMPLES = 1000
-STEPS = 15
+STEPS = 10
 
 # Small quantities with at most three decimals (what the ledger keeps): whole pieces and fractional metres.
 quantities = st.one_of(
