@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sigap.production",
     "sigap.quality",
     "sigap.trainings",
+    "sigap.handovers",
     "sigap.demo",
 ]
 

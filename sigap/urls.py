@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from sigap import views
+from sigap.handovers import views as handover_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,5 +19,7 @@ urlpatterns = [
     path("production/", include("sigap.production.urls")),
     path("quality/", include("sigap.quality.urls")),
     path("trainings/", include("sigap.trainings.urls")),
+    path("handovers/", include("sigap.handovers.urls")),
+    path("bast/<str:code>/", handover_views.verify, name="verify"),
     path("admin/", admin.site.urls),
 ]

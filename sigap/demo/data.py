@@ -32,6 +32,8 @@ ORGANISATIONS = [
      Kind.TASK_FORCE, "63.01", "H. Dahnial Kifli", "Sekretaris Daerah"),
     ("BPBD-HSU", "Badan Penanggulangan Bencana Daerah Kabupaten Hulu Sungai Utara", "BPBD HSU",
      Kind.DISASTER_AGENCY, "63.08", "", ""),
+    ("RSUD-BOEJASIN", "RSUD H. Boejasin Pelaihari", "RSUD H. Boejasin", Kind.HEALTH_FACILITY, "63.01.03",
+     "", "Direktur"),
     ("DITJEN-IKMA", "Direktorat Jenderal Industri Kecil, Menengah dan Aneka, Kementerian Perindustrian",
      "Ditjen IKMA Kemenperin", Kind.MINISTRY, "31", "", "Direktur Jenderal"),
 ]
@@ -128,6 +130,9 @@ def load_demo() -> list[tuple[str, str, str]]:
     from sigap.demo.trainings import load_hsu_trainings
 
     load_hsu_trainings()
+    from sigap.demo.handovers import load_handovers
+
+    load_handovers()
     return logins
 
 
