@@ -28,6 +28,9 @@ TALA_WRITERS = row(302, 200, 404, 200, 404, 404, 404, 404, 404, 200)
 READERS = row(302, 200, 200, 200, 200, 200, 200, 200, 403, 200)  # office staff and partner users
 TALA_AND_ITS_PARTNER = row(302, 200, 404, 200, 200, 404, 404, 200, 404, 200)
 REPORTERS = row(302, 200, 200, 200, 200, 200, 200, 403, 403, 200)
+HANDOVER_READERS = row(302, 200, 200, 200, 403, 200, 200, 200, 200, 200)  # office staff and agency users
+TALA_AND_ITS_RECEIVER = row(302, 200, 404, 200, 404, 404, 404, 200, 200, 200)
+POST_ONLY = row(302, *[405] * 9)
 TALA_RUNNERS = row(302, 200, 404, 200, 404, 404, 404, 403, 404, 200)  # officers and instructors of Tala
 
 # route name -> (kwargs builder, expected status of a GET per user)
@@ -95,6 +98,18 @@ MATRIX = {
     "trainings:certificate": (lambda w: {"pk": w.tala_training.pk, "enrolment_pk": w.tala_enrolment.pk},
                               row(302, 302, 404, 302, 404, 404, 404, 302, 404, 302)),
     "trainings:report": (lambda w: {"pk": w.tala_training.pk}, TALA_READERS),
+    "handovers:list": (None, HANDOVER_READERS),
+    "handovers:create": (None, OFFICERS),
+    "handovers:detail": (lambda w: {"pk": w.tala_handover.pk}, TALA_AND_ITS_RECEIVER),
+    "handovers:certificate": (lambda w: {"pk": w.tala_handover.pk}, TALA_AND_ITS_RECEIVER),
+    "handovers:receipt": (lambda w: {"pk": w.tala_handover.pk}, POST_ONLY),
+    "handovers:void": (lambda w: {"pk": w.tala_handover.pk}, POST_ONLY),
+    "handovers:request-list": (None, HANDOVER_READERS),
+    "handovers:request-create": (None, row(302, 200, 200, 200, 403, 200, 403, 403, 200, 200)),
+    "handovers:request-detail": (lambda w: {"pk": w.tala_request.pk}, TALA_AND_ITS_RECEIVER),
+    "handovers:allocate": (lambda w: {"pk": w.tala_request.pk, "product_pk": w.suit.pk}, POST_ONLY),
+    "handovers:orders": (None, READERS),
+    "verify": (lambda w: {"code": w.tala_handover.verification_code}, row(*[200] * 10)),  # public
 }
 
 # Routes that change data, with what an empty POST must answer: 200 re-shows the form with errors.
@@ -126,6 +141,12 @@ WRITES = {
     "trainings:visit": TALA_RUNNERS,
     "trainings:output": TALA_RUNNERS,
     "trainings:material": TALA_RUNNERS,
+    "handovers:create": OFFICERS,
+    "handovers:request-create": row(302, 200, 200, 200, 403, 200, 403, 403, 200, 200),
+    # refused input goes back to the record with a message
+    "handovers:receipt": row(302, 302, 404, 302, 404, 404, 404, 302, 302, 302),
+    "handovers:void": row(302, 302, 404, 302, 404, 404, 404, 403, 403, 302),
+    "handovers:allocate": row(302, 302, 404, 302, 404, 404, 404, 403, 403, 302),
 }
 
 
@@ -148,6 +169,7 @@ def test_every_route_is_in_the_matrix():
 def matrix_world(world):
     from sigap.production.services import production_record
     from sigap.quality.services import inspection_record
+    from sigap.handovers.services import handover_create, request_create
     from sigap.stock.services import receipt_record
 
     world.tala_person = Person.objects.create(
@@ -166,6 +188,14 @@ def matrix_world(world):
         office=world.tala_office, title="Bimtek baju hazmat", mode="offline", starts_on=day, ends_on=day,
         product=world.suit, target=10, quota=3)
     world.tala_enrolment = Enrolment.objects.create(training=world.tala_training, person=world.tala_person)
+    receipt_record(office=world.tala_office, supplier=None, date=day, lines=[(world.suit, 10)], by=world.tala_officer)
+    world.tala_handover = handover_create(
+        office=world.tala_office, receiver=world.gtpp_tala, giver_name="Masturi", giver_position="Kepala Dinas",
+        receiver_name="Sekda", receiver_position="Sekretaris Daerah", purpose="use", handed_over_on=day,
+        place="Pelaihari", lines=[(world.suit, 5, None)], by=world.tala_officer)
+    world.tala_request = request_create(agency=world.gtpp_tala, office=world.tala_office,
+                                        needed_by=datetime.date.today() + datetime.timedelta(days=14),
+                                        lines=[(world.suit, 100)], by=world.tala_officer)
     return world
 
 
@@ -176,11 +206,13 @@ def _counts():
     from sigap.production.models import Batch
     from sigap.quality.models import Criterion, Inspection
     from sigap.stock.models import Movement, StockDocument
+    from sigap.handovers.models import Handover, ProductionOrder, SupplyRequest
     from sigap.trainings.models import Attendance, HomeVisit, LearningMaterial, Programme
 
     return [m.objects.count() for m in (Organisation, Partner, Person, Item, Component, StockDocument, Movement,
                                         Batch, Inspection, Criterion, Training, Enrolment, Attendance, HomeVisit,
-                                        LearningMaterial, Programme)]
+                                        LearningMaterial, Programme, Handover, SupplyRequest, ProductionOrder)] + [
+        Handover.objects.exclude(status="handed_over").count()]
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))

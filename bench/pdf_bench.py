@@ -1,0 +1,203 @@
+"""How long SIGAP takes to render a training's PDFs: the goal is under a second for each.
+
+Standalone, not a test: ``.venv/bin/python bench/pdf_bench.py [--warm N]``.
+
+It sets Django up on a throw-away SQLite database in a temporary SIGAP_VAR_DIR, migrates it, loads the regions of
+South Kalimantan (63) and the demo, and then renders, for the HSU mask training of the demo, the certificate of
+each of its enrolments and the training report, as the views do (the context from sigap.trainings.reports, the
+PDF from sigap.lib.pdf.render_pdf, in Indonesian):
+
+- cold: the first render in a fresh Python process in which Django is set up and WeasyPrint imported (as in a
+  gunicorn worker that has not rendered anything yet), one process per document;
+- warm: the median (and min, max) of N renders in one process after one unmeasured render.
+
+Prints a markdown table and writes bench/out/pdf.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out" / "pdf.json"
+GOAL_MS = 1000.0
+
+
+def setup_django(var_dir: str) -> None:
+    os.environ["SIGAP_VAR_DIR"] = var_dir
+    os.environ.pop("DATABASE_URL", None)  # the temporary SQLite database, never a configured one
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)  # the PDFs as an Indonesian request gets them
+    import sigap.lib.pdf  # noqa: F401  (imports WeasyPrint, as the URLconf does in a server process)
+
+
+def load_data() -> None:
+    from django.core.management import call_command
+
+    from sigap.demo.data import load_demo
+    from sigap.regions.services import regions_load
+
+    call_command("migrate", verbosity=0, interactive=False)
+    regions_load(province_codes=["63"])
+    load_demo()
+
+
+def documents() -> list[dict]:
+    """The HSU mask training's certificates (one per enrolment) and its report."""
+    from sigap.demo.trainings import mask_training
+
+    training = mask_training()
+    docs = [{"kind": "certificate", "training": training.pk, "enrolment": e.pk, "name": e.person.name}
+            for e in training.enrolments.select_related("person").order_by("pk")]
+    docs.append({"kind": "report", "training": training.pk, "enrolment": None, "name": training.title})
+    return docs
+
+
+def render(doc: dict) -> tuple[bytes, float, float, dict]:
+    """One document as its view makes it; returns the PDF, the ms spent on the context and on render_pdf."""
+    from sigap.lib.pdf import render_pdf
+    from sigap.trainings.models import Enrolment, Training
+    from sigap.trainings.reports import certificate_context, report_context
+
+    training = Training.objects.select_related("office", "product").get(pk=doc["training"])
+    start = time.perf_counter()
+    if doc["kind"] == "certificate":
+        enrolment = Enrolment.objects.filter(training=training).select_related("person").get(pk=doc["enrolment"])
+        context, template = certificate_context(enrolment), "trainings/certificate.pdf.html"
+    else:
+        context, template = report_context(training), "trainings/report.pdf.html"
+    built = time.perf_counter()
+    pdf = render_pdf(template, context)
+    done = time.perf_counter()
+    extra = {"eligible": context.get("eligible")} if doc["kind"] == "certificate" else {}
+    return pdf, (built - start) * 1000, (done - built) * 1000, extra
+
+
+def pages(pdf: bytes) -> int | None:
+    try:
+        from io import BytesIO
+
+        from pypdf import PdfReader
+    except ImportError:
+        return None
+    return len(PdfReader(BytesIO(pdf)).pages)
+
+
+def cold(var_dir: str, doc: dict) -> dict:
+    """The document's first render in a fresh process, on the same database."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--cold-child", json.dumps(doc), "--var-dir", var_dir],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def cold_child(var_dir: str, doc: dict) -> None:
+    setup_django(var_dir)
+    pdf, context_ms, render_ms, _extra = render(doc)
+    print(json.dumps({"context_ms": context_ms, "render_ms": render_ms, "total_ms": context_ms + render_ms,
+                      "bytes": len(pdf)}))
+
+
+def warm(doc: dict, runs: int) -> dict:
+    pdf, *_ = render(doc)  # not measured: the template, fonts and styles of this document are loaded
+    totals, contexts, renders, sizes = [], [], [], set()
+    for _ in range(runs):
+        pdf, context_ms, render_ms, extra = render(doc)
+        totals.append(context_ms + render_ms)
+        contexts.append(context_ms)
+        renders.append(render_ms)
+        sizes.add(len(pdf))
+    return {
+        "median_ms": statistics.median(totals), "min_ms": min(totals), "max_ms": max(totals),
+        "context_median_ms": statistics.median(contexts), "render_median_ms": statistics.median(renders),
+        "samples_ms": [round(t, 2) for t in totals], "bytes": len(pdf), "sizes_seen": sorted(sizes),
+        "pages": pages(pdf), "starts_with_pdf": pdf.startswith(b"%PDF-"), **extra,
+    }
+
+
+def versions() -> dict:
+    from importlib.metadata import version
+
+    found = {"python": platform.python_version()}
+    for package in ("Django", "weasyprint", "pydyf", "tinycss2", "fonttools"):
+        try:
+            found[package] = version(package)
+        except Exception:  # noqa: BLE001 - informative only
+            found[package] = None
+    return found
+
+
+def table(rows: list[dict]) -> str:
+    lines = ["| Document | Cold ms | Warm median ms | Warm min–max ms | Size KB | Pages | < 1 s |",
+             "|---|---:|---:|---:|---:|---:|:-:|"]
+    for row in rows:
+        ok = row["cold"]["total_ms"] < GOAL_MS and row["warm"]["median_ms"] < GOAL_MS
+        lines.append(
+            f"| {row['label']} | {row['cold']['total_ms']:.0f} | {row['warm']['median_ms']:.0f} "
+            f"| {row['warm']['min_ms']:.0f}–{row['warm']['max_ms']:.0f} | {row['warm']['bytes'] / 1024:.1f} "
+            f"| {row['warm']['pages'] if row['warm']['pages'] is not None else '?'} | {'yes' if ok else '**no**'} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warm", type=int, default=20, help="warm renders per document (default 20)")
+    parser.add_argument("--cold-child", help=argparse.SUPPRESS)
+    parser.add_argument("--var-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.cold_child:
+        cold_child(args.var_dir, json.loads(args.cold_child))
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="sigap-pdf-bench-") as var_dir:
+        started = time.perf_counter()
+        setup_django(var_dir)
+        load_data()
+        setup_s = time.perf_counter() - started
+        docs = documents()
+        rows = []
+        for doc in docs:
+            label = (f"Certificate · {doc['name']}" if doc["kind"] == "certificate"
+                     else "Training report")
+            rows.append({"label": label, **doc, "cold": cold(var_dir, doc), "warm": warm(doc, args.warm)})
+            print(f"  {label}: cold {rows[-1]['cold']['total_ms']:.0f} ms, warm {rows[-1]['warm']['median_ms']:.0f} ms",
+                  file=sys.stderr)
+
+    all_under = all(r["cold"]["total_ms"] < GOAL_MS and r["warm"]["median_ms"] < GOAL_MS for r in rows)
+    print(f"PDFs of the HSU mask training (demo data, SQLite, Indonesian); warm = median of {args.warm}.\n")
+    print(table(rows))
+    print(f"\nGoal: each PDF under {GOAL_MS:.0f} ms — {'met' if all_under else 'NOT met'}. "
+          f"(Set-up: migrate, regions of 63 and the demo in {setup_s:.1f} s.)")
+
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({
+        "benchmark": "trainings PDFs (certificate per enrolment, training report) of the demo HSU mask training",
+        "measured_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "goal_ms": GOAL_MS, "goal_met": all_under, "warm_runs": args.warm, "setup_s": round(setup_s, 2),
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), **versions()},
+        "cold_means": "first render in a fresh process (Django set up, WeasyPrint imported), one per document",
+        "warm_means": "renders in one process after one unmeasured render of the same document",
+        "documents": rows,
+    }, indent=2, ensure_ascii=False) + "\n")
+    print(f"Wrote {OUT.relative_to(ROOT)}")
+    return 0 if all_under else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
