@@ -103,7 +103,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-if envstr("SIGAP_TEST_DB_NAME", ""):
+if envstr("SIGAP_TEST_DB_NAME", "") and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # Lets two test runs share one PostgreSQL server without dropping each other's test database.
     DATABASES["default"]["TEST"] = {"NAME": envstr("SIGAP_TEST_DB_NAME", "")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
