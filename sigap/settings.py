@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sigap.quality",
     "sigap.trainings",
     "sigap.handovers",
+    "sigap.market",
     "sigap.demo",
 ]
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("trainings/", include("sigap.trainings.urls")),
     path("handovers/", include("sigap.handovers.urls")),
     path("bast/<str:code>/", handover_views.verify, name="verify"),
+    path("katalog/", include("sigap.market.urls")),
     path("admin/", admin.site.urls),
 ]

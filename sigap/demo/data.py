@@ -133,6 +133,9 @@ def load_demo() -> list[tuple[str, str, str]]:
     from sigap.demo.handovers import load_handovers
 
     load_handovers()
+    from sigap.demo.market import load_market
+
+    load_market()
     return logins
 
 

@@ -35,3 +35,20 @@ def validate_image(upload) -> None:
         check_image(upload)
     except DomainError as error:
         raise ValidationError(error.message, code="photo_refused") from None
+
+
+def resized_jpeg(upload, *, longest: int, quality: int = 78) -> bytes:
+    """The photo re-encoded as a progressive JPEG no larger than ``longest`` pixels on its long side; this also
+    drops whatever else the file carried (metadata, location)."""
+    import io
+
+    from PIL import ImageOps
+
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        image.thumbnail((longest, longest))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
+    upload.seek(0)
+    return buffer.getvalue()

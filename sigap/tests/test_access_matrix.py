@@ -31,6 +31,9 @@ REPORTERS = row(302, 200, 200, 200, 200, 200, 200, 403, 403, 200)
 HANDOVER_READERS = row(302, 200, 200, 200, 403, 200, 200, 200, 200, 200)  # office staff and agency users
 TALA_AND_ITS_RECEIVER = row(302, 200, 404, 200, 404, 404, 404, 200, 200, 200)
 POST_ONLY = row(302, *[405] * 9)
+PUBLIC = row(*[200] * 10)
+SELLERS = row(302, 200, 200, 200, 200, 200, 403, 403, 403, 200)  # officers and partner users
+TALA_PARTNER_KEEPERS = row(302, 200, 404, 200, 200, 404, 404, 403, 403, 200)
 TALA_RUNNERS = row(302, 200, 404, 200, 404, 404, 404, 403, 404, 200)  # officers and instructors of Tala
 
 # route name -> (kwargs builder, expected status of a GET per user)
@@ -109,7 +112,17 @@ MATRIX = {
     "handovers:request-detail": (lambda w: {"pk": w.tala_request.pk}, TALA_AND_ITS_RECEIVER),
     "handovers:allocate": (lambda w: {"pk": w.tala_request.pk, "product_pk": w.suit.pk}, POST_ONLY),
     "handovers:orders": (None, READERS),
-    "verify": (lambda w: {"code": w.tala_handover.verification_code}, row(*[200] * 10)),  # public
+    "verify": (lambda w: {"code": w.tala_handover.verification_code}, PUBLIC),
+    "market:catalogue": (None, PUBLIC),
+    "market:listing": (lambda w: {"pk": w.tala_listing.pk}, PUBLIC),
+    "market:my-listings": (None, READERS),
+    "market:listing-create": (None, SELLERS),
+    "market:listing-edit": (lambda w: {"pk": w.tala_listing.pk}, TALA_PARTNER_KEEPERS),
+    "market:listing-take-down": (lambda w: {"pk": w.tala_listing.pk}, POST_ONLY),
+    "market:inquiries": (None, READERS),
+    "market:inquiry-answered": (lambda w: {"pk": w.tala_inquiry.pk}, POST_ONLY),
+    "market:sales": (None, READERS),
+    "market:sale-create": (None, SELLERS),
 }
 
 # Routes that change data, with what an empty POST must answer: 200 re-shows the form with errors.
@@ -147,6 +160,11 @@ WRITES = {
     "handovers:receipt": row(302, 302, 404, 302, 404, 404, 404, 302, 302, 302),
     "handovers:void": row(302, 302, 404, 302, 404, 404, 404, 403, 403, 302),
     "handovers:allocate": row(302, 302, 404, 302, 404, 404, 404, 403, 403, 302),
+    "market:listing": PUBLIC,  # an empty inquiry is refused with the form
+    "market:listing-create": SELLERS,
+    "market:listing-edit": TALA_PARTNER_KEEPERS,
+    "market:listing-take-down": row(302, 302, 404, 302, 302, 404, 404, 302, 404, 302),
+    "market:sale-create": SELLERS,
 }
 
 
@@ -170,6 +188,8 @@ def matrix_world(world):
     from sigap.production.services import production_record
     from sigap.quality.services import inspection_record
     from sigap.handovers.services import handover_create, request_create
+    from sigap.market.models import Inquiry
+    from sigap.market.services import listing_save
     from sigap.stock.services import receipt_record
 
     world.tala_person = Person.objects.create(
@@ -196,6 +216,11 @@ def matrix_world(world):
     world.tala_request = request_create(agency=world.gtpp_tala, office=world.tala_office,
                                         needed_by=datetime.date.today() + datetime.timedelta(days=14),
                                         lines=[(world.suit, 100)], by=world.tala_officer)
+    world.tala_listing = listing_save(by=world.partner_user, partner=world.tala_partner, product=world.suit,
+                                      title="Baju hazmat", price=185000, min_order=5, lead_time_days=7,
+                                      whatsapp="081251230001", is_published=True)
+    world.tala_inquiry = Inquiry.objects.create(listing=world.tala_listing, name="Pembeli", phone="+6281200000000",
+                                                quantity=10)
     return world
 
 
@@ -207,12 +232,14 @@ def _counts():
     from sigap.quality.models import Criterion, Inspection
     from sigap.stock.models import Movement, StockDocument
     from sigap.handovers.models import Handover, ProductionOrder, SupplyRequest
+    from sigap.market.models import Inquiry, Listing, Sale
     from sigap.trainings.models import Attendance, HomeVisit, LearningMaterial, Programme
 
     return [m.objects.count() for m in (Organisation, Partner, Person, Item, Component, StockDocument, Movement,
                                         Batch, Inspection, Criterion, Training, Enrolment, Attendance, HomeVisit,
                                         LearningMaterial, Programme, Handover, SupplyRequest, ProductionOrder)] + [
-        Handover.objects.exclude(status="handed_over").count()]
+        Handover.objects.exclude(status="handed_over").count(), Listing.objects.count(),
+        Listing.objects.filter(taken_down=True).count(), Inquiry.objects.count(), Sale.objects.count()]
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))

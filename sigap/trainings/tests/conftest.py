@@ -15,7 +15,7 @@ HSU_VILLAGE = "63.08.05.1001"  # a village of Amuntai Tengah, Hulu Sungai Utara
 TALA_VILLAGE = "63.01.03.1005"
 BORN = datetime.date(2000, 7, 3)
 
-_serials = itertools.count(1)
+_serials = itertools.count(100)
 
 
 def make_person(name, *, kind="participant", region=HSU_VILLAGE, sex="P", born=BORN) -> Person:

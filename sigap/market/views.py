@@ -1,0 +1,174 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sigap.accounts.models import Role
+from sigap.lib.errors import DomainError
+from sigap.lib.phone import whatsapp_link
+from sigap.market import selectors, services
+from sigap.market.forms import (
+    CatalogueFilterForm, InquiryForm, ListingForm, PartnerChoiceForm, SaleForm, TakeDownForm,
+)
+from sigap.market.models import Inquiry, Listing, Sale
+from sigap.regions.models import Region
+
+CATALOGUE_PAGE = 12
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def catalogue(request):
+    """Public: partners' products, searchable, light enough for a slow phone connection."""
+    listings = Listing.objects.published().select_related("partner__region__parent", "product")
+    regencies = Region.objects.regencies().filter(
+        code__in={code[:5] for code in Listing.objects.published().values_list("partner__region_id", flat=True)})
+    filters = CatalogueFilterForm(request.GET or None, regencies=regencies)
+    if filters.is_bound:
+        listings = filters.apply(listings)
+    page = Paginator(listings.order_by("-updated_at", "pk"), CATALOGUE_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "market/catalogue.html", {"page": page, "filters": filters, "query": query.urlencode()})
+
+
+@require_http_methods(["GET", "POST"])
+def listing_public(request, pk):
+    listing = get_object_or_404(Listing.objects.published().select_related("partner__region__parent", "product"),
+                                pk=pk)
+    form = InquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.inquiry_send(listing=listing, address=_client_address(request), name=data["name"],
+                                  phone=data["phone"], quantity=data["quantity"], message=data["message"],
+                                  honeypot=data["website"])
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Your message was sent to %(partner)s. They will contact you.")
+                             % {"partner": listing.partner.name})
+            return redirect(listing)
+    text = _("Hello %(partner)s, I am interested in %(title)s (SIGAP catalogue).") % {
+        "partner": listing.partner.name, "title": listing.title}
+    return render(request, "market/listing_public.html", {
+        "listing": listing, "form": form, "whatsapp": whatsapp_link(listing.whatsapp, text),
+        "page_url": request.build_absolute_uri(listing.get_absolute_url()),
+    })
+
+
+def _market_user(user):
+    if not (user.has_region_scope or user.role == Role.PARTNER):
+        raise PermissionDenied
+
+
+@login_required
+def my_listings(request):
+    _market_user(request.user)
+    listings = Listing.objects.visible_to(request.user).select_related("partner", "product")
+    return render(request, "market/my_listings.html", {
+        "listings": listings, "can_create": request.user.role == Role.PARTNER or request.user.is_officer,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_edit(request, pk=None):
+    _market_user(request.user)
+    listing = get_object_or_404(Listing.objects.visible_to(request.user), pk=pk) if pk else None
+    if not (request.user.role == Role.PARTNER or request.user.is_officer):
+        raise PermissionDenied
+    form = ListingForm(request.POST or None, request.FILES or None, instance=listing,
+                       initial=None if listing else {"whatsapp": getattr(request.user.partner, "phone", "")})
+    chooser = None if listing or request.user.role == Role.PARTNER else PartnerChoiceForm(
+        request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid() and (chooser is None or chooser.is_valid()):
+        partner = listing.partner if listing else (request.user.partner if chooser is None
+                                                   else chooser.cleaned_data["partner"])
+        data = dict(form.cleaned_data)
+        photo = data.pop("photo", None)
+        try:
+            services.listing_save(by=request.user, partner=partner,
+                                          listing=Listing.objects.get(pk=pk) if pk else None, photo=photo, **data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Listing saved."))
+            return redirect("market:my-listings")
+    return render(request, "market/listing_form.html", {"form": form, "chooser": chooser, "listing": listing})
+
+
+@login_required
+@require_POST
+def listing_take_down(request, pk):
+    listing = get_object_or_404(Listing.objects.visible_to(request.user), pk=pk)
+    form = TakeDownForm(request.POST)
+    try:
+        if request.POST.get("action") == "restore":
+            services.listing_restore(listing=listing, by=request.user)
+        elif form.is_valid():
+            services.listing_take_down(listing=listing, by=request.user, reason=form.cleaned_data["reason"])
+        else:
+            raise DomainError(_("Give the reason, so the partner can fix the listing."))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("market:my-listings")
+
+
+@login_required
+def inquiry_list(request):
+    _market_user(request.user)
+    inquiries = Inquiry.objects.visible_to(request.user).select_related("listing__partner")
+    return render(request, "market/inquiry_list.html", {"inquiries": inquiries[:200]})
+
+
+@login_required
+@require_POST
+def inquiry_answered(request, pk):
+    inquiry = get_object_or_404(Inquiry.objects.visible_to(request.user), pk=pk)
+    try:
+        services.inquiry_mark_answered(inquiry=inquiry, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("market:inquiries")
+
+
+@login_required
+def sale_list(request):
+    _market_user(request.user)
+    sales = Sale.objects.visible_to(request.user)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        sales = sales.filter(sold_on__year=int(year))
+    page = Paginator(sales.select_related("partner", "product"), 50).get_page(request.GET.get("page"))
+    return render(request, "market/sale_list.html", {
+        "page": page, "year": year, "query": f"year={year}" if year else "",
+        "total": selectors.revenue_total(sales),
+        "by_channel": selectors.revenue_by(sales, "channel"),
+        "by_product": selectors.revenue_by(sales, "product__name"),
+        "by_partner": selectors.revenue_by(sales, "partner__name"),
+        "by_month": selectors.revenue_by_month(sales),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sale_create(request):
+    _market_user(request.user)
+    if not (request.user.role == Role.PARTNER or request.user.is_officer):
+        raise PermissionDenied
+    form = SaleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sale_record(by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Sale recorded."))
+            return redirect("market:sales")
+    return render(request, "market/sale_form.html", {"form": form})
