@@ -26,6 +26,14 @@ def test_the_demo_has_one_user_per_role_who_can_sign_in(db):
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
 
 
+def test_the_demo_has_hsu_s_500_masks_handed_to_bpbd(db):
+    from sigap.handovers.models import HandoverLine
+
+    load_demo()
+    (line,) = HandoverLine.objects.filter(handover__receiver__code="BPBD-HSU")
+    assert (line.product.code, line.quantity, line.handover.purpose) == ("masker-kain-3-lapis", 500, "distribution")
+
+
 def test_the_demo_offices_of_the_reports(db):
     load_demo()
     assert Organisation.objects.get(code="DISNAKERIND-TALA").head_name == "Masturi"
@@ -41,15 +49,25 @@ def test_the_demo_niks_are_valid(db):
         assert check_nik(person.nik, birth_date=person.birth_date, sex=person.sex) == [], person.name
 
 
-def test_the_demo_has_tala_s_100_inspected_hazmat_suits_in_the_district_store(db):
+def test_the_demo_has_tala_s_100_inspected_hazmat_suits_split_50_to_gtpp_and_50_to_the_province(db):
+    from django.db.models import Sum
+
     from sigap.demo.stock import tala_suits_in_store
+    from sigap.handovers.models import HandoverLine
     from sigap.production.models import Batch
     from sigap.quality.models import Inspection
     from sigap.stock.ledger import audit
+    from sigap.stock.models import Movement
 
     load_demo()
     load_demo()
-    assert tala_suits_in_store() == 100
+    into_store = Movement.objects.filter(posting__kind="transfer", item__code="baju-hazmat", quantity__gt=0,
+                                         location__organisation__code="DISNAKERIND-TALA")
+    assert into_store.aggregate(total=Sum("quantity"))["total"] == 100
+    handed = {line.handover.receiver.code: line.quantity for line in HandoverLine.objects.filter(
+        product__code="baju-hazmat").select_related("handover__receiver")}
+    assert handed == {"GTPP-COVID19-TALA": 50, "DISPERIN-KALSEL": 50}
+    assert tala_suits_in_store() == 0
     suits = Batch.objects.filter(product__code="baju-hazmat", region__code__startswith="63.01.")
     assert sum(b.quantity for b in suits) == 100 and suits.count() == 3
     assert sum(i.accepted for i in Inspection.objects.filter(batch__in=suits)) == 100
