@@ -68,7 +68,9 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         self.savepoint = transaction.atomic()
         self.savepoint.__enter__()
-        self.expected = defaultdict(D)  # (item pk, location pk) -> what should be on hand
+        # (item pk, location pk) -> what should be on hand, for every pair a posting has touched: exactly the
+        # Balance rows there should be (a refused posting must not leave even an empty one behind).
+        self.expected: dict[tuple[int, int], D] = {}
         self.records: list[Record] = []
         self.postings = Posting.objects.count()
         self.movements = Movement.objects.count()
@@ -88,14 +90,14 @@ class LedgerMachine(RuleBasedStateMachine):
     def _post(self, kind, lines):
         """Post, or when the model says a balance would go negative, check the refusal and that it wrote nothing."""
         deltas = self._deltas(lines)
-        short = {k for k, d in deltas.items() if self.expected[k] + d < 0}
+        short = {k for k, d in deltas.items() if self.expected.get(k, 0) + d < 0}
         if short:
             refused = self._refused(InsufficientStock, lambda: ledger.post(
                 kind=kind, by=self.w.officer, lines=[Line(i, loc, q) for i, loc, q in lines]))
             assert {(s.item.pk, s.location.pk) for s in refused.shortfalls} == short
             for s in refused.shortfalls:
                 key = (s.item.pk, s.location.pk)
-                assert (s.available, s.requested) == (self.expected[key], -deltas[key])
+                assert (s.available, s.requested) == (self.expected.get(key, 0), -deltas[key])
             return None
         posting = ledger.post(kind=kind, by=self.w.officer, lines=[Line(i, loc, q) for i, loc, q in lines])
         return self._booked(posting, kind, deltas, len(lines))
@@ -103,7 +105,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def _booked(self, posting, kind, deltas, lines):
         assert posting.kind == kind
         for key, delta in deltas.items():
-            self.expected[key] += delta
+            self.expected[key] = self.expected.get(key, D(0)) + delta
         self.postings += 1
         self.movements += lines
         record = Record(posting.pk, kind, deltas)
@@ -129,7 +131,7 @@ class LedgerMachine(RuleBasedStateMachine):
         )
 
     def _on_hand(self, item, location):
-        return self.expected[(item.pk, location.pk)]
+        return self.expected.get((item.pk, location.pk), D(0))
 
     def _source(self, data, items, locations):
         """Where to take from: mostly an (item, location) that holds something, sometimes any."""
@@ -251,7 +253,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
         kept = {(i, loc): q for i, loc, q in Balance.objects.values_list("item_id", "location_id", "quantity")}
         assert all(q >= 0 for q in kept.values()), kept
-        assert {k: q for k, q in kept.items() if q} == {k: q for k, q in self.expected.items() if q}
+        assert kept == self.expected
 
         # The same check as audit(), summed exactly in Python, and each movement's running balance.
         running = defaultdict(D)
@@ -262,7 +264,7 @@ class LedgerMachine(RuleBasedStateMachine):
             running[(item, location)] += quantity
             movements += 1
             assert after == running[(item, location)] and after >= 0
-        assert {k: q for k, q in running.items() if q} == {k: q for k, q in kept.items() if q}
+        assert running == kept
         assert (Posting.objects.count(), movements) == (self.postings, self.movements)
 
 
