@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from sigap.accounts.models import Role
 from sigap.organisations.models import Kind as OrganisationKind
@@ -53,7 +53,7 @@ class Purpose(models.TextChoices):
 class Status(models.TextChoices):
     HANDED_OVER = "handed_over", _("Handed over")
     RECEIVED = "received", _("Receipt confirmed")
-    VOID = "void", _("Void")
+    VOID = "void", pgettext_lazy("handover status", "Void")
 
 
 def _verification_code() -> str:

@@ -39,6 +39,12 @@ class TrainingForm(forms.ModelForm):
             raise forms.ValidationError(_("A link must start with http:// or https://."))
         return link
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
+            self.add_error("ends_on", _("The last day comes before the first."))
+        return cleaned
+
 
 class ProgrammeForm(forms.ModelForm):
     class Meta:

@@ -33,7 +33,8 @@ class Programme(models.Model):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         constraints = [models.CheckConstraint(name="programme_ends_after_start",
-                                              condition=models.Q(ends_on__gte=models.F("starts_on")))]
+                                              condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                              violation_error_message=_("The end comes before the start."))]
 
     def __str__(self):
         return self.name
@@ -103,7 +104,8 @@ class Training(models.Model):
         verbose_name = _("training")
         verbose_name_plural = _("trainings")
         constraints = [models.CheckConstraint(name="training_ends_after_start",
-                                              condition=models.Q(ends_on__gte=models.F("starts_on")))]
+                                              condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                              violation_error_message=_("The last day comes before the first."))]
 
     def __str__(self):
         return self.title

@@ -34,7 +34,9 @@ class ParticipantProgress:
     @property
     def at_risk(self) -> bool:
         """Behind: at this pace the participant will not reach the target by the last day."""
-        return self.target > 0 and self.produced < self.target and (self.projected or 0) < self.target
+        if self.projected is None:  # nothing to judge before the first day
+            return False
+        return self.target > 0 and self.produced < self.target and self.projected < self.target
 
 
 @dataclass
@@ -61,7 +63,7 @@ def training_progress(training, *, as_of: datetime.date) -> TrainingProgress:
 
     enrolments = list(training.enrolments.select_related("person").annotate(
         days_present=Count("attendance", filter=~Q(attendance__mode="absent")),
-    ))
+    ).order_by("person__name", "pk"))
     output = {
         row["producer_person_id"]: row
         for row in Batch.objects.filter(training=training).values("producer_person_id")
@@ -79,7 +81,9 @@ def training_progress(training, *, as_of: datetime.date) -> TrainingProgress:
                                         enrolment.days_present, projected))
     produced = sum(r.produced for r in rows)
     forecast = None
-    if produced >= training.target > 0:
+    if training.target <= 0:
+        pass  # no target, nothing to forecast
+    elif produced >= training.target:
         last = Batch.objects.filter(training=training).order_by("-produced_on").values_list("produced_on", flat=True)
         forecast = last.first()
     elif produced and elapsed:

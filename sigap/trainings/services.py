@@ -1,7 +1,7 @@
 """Running a training: creating it, enrolling participants, targets, attendance, home visits, output and kits."""
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -189,7 +189,8 @@ def output_record(*, enrolment: Enrolment, quantity: int, produced_on: datetime.
 def kit_lines(enrolment: Enrolment) -> list[tuple]:
     """The materials a participant needs for their target, by the product's bill of materials."""
     product = enrolment.training.product
-    return [(c.material, (c.quantity * enrolment.target).quantize(Decimal("0.001")))
+    # Rounded up to what the ledger keeps (0.001), so a kit is never short.
+    return [(c.material, (c.quantity * enrolment.target).quantize(Decimal("0.001"), rounding=ROUND_CEILING))
             for c in product.components.select_related("material") if c.quantity * enrolment.target > 0]
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -153,12 +154,19 @@ def targets(request, pk):
                                                             "posted": request.POST})
 
 
+def _parse_day(value):
+    try:
+        return parse_date(value or "")
+    except ValueError:
+        return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk):
     training = _runnable(request, pk)
     enrolments = training.enrolments.select_related("person")
-    day = request.GET.get("day") or min(timezone.localdate(), training.ends_on).isoformat()
+    day = _parse_day(request.GET.get("day")) or min(timezone.localdate(), training.ends_on)
     existing = {a.enrolment_id: a.mode for a in Attendance.objects.filter(enrolment__training=training, day=day)} \
         if request.method == "GET" else {}
     initial = {"day": day, **{f"p{pk}": mode for pk, mode in existing.items()}}

@@ -279,7 +279,8 @@ def test_attendance_outside_the_trainings_days_is_refused(training, day):
 def test_attendance_cannot_be_recorded_ahead(hsu):
     w = hsu
     today = timezone.localdate()
-    training = make_training(w, starts_on=today - datetime.timedelta(days=1), ends_on=today + datetime.timedelta(days=5))
+    training = make_training(w, starts_on=today - datetime.timedelta(days=1),
+                             ends_on=today + datetime.timedelta(days=5))
     enrolments = enrol(w, training, PARTICIPANTS[:2])
     with pytest.raises(DomainError, match="ahead"):
         attendance_record(training=training, day=today + datetime.timedelta(days=1),
@@ -504,19 +505,15 @@ def test_a_kit_comes_from_an_office_of_the_officers_region_to_a_participant_of_i
     assert _stock_written() == written and Enrolment.objects.get(pk=w.enrolments[0].pk).kit is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "services.py kit_lines quantizes BOM x target to 0.001 with the default half-even rounding, so a kit can hold "
-    "less than the target needs (0.0125 m x 1 -> 0.012 m), and a line below 0.0005 becomes 0 and the whole kit is "
-    "refused with 'Quantities must be more than zero'"))
 def test_a_kit_never_holds_less_than_the_target_needs(training):
     w = training
     thread = Item.objects.create(code="benang-jahit", name="Benang jahit", kind="material", unit="roll")
     Component.objects.create(product=w.mask, material=thread, quantity=Decimal("0.0125"))
     receipt_record(office=w.hsu_office, supplier=None, date=FIRST_DAY, lines=[(thread, 5)], by=w.hsu_officer)
-    training_save(by=w.hsu_officer, training=Training.objects.get(pk=w.training.pk), target=3)
+    training = training_save(by=w.hsu_officer, training=Training.objects.get(pk=w.training.pk), target=3)
     fahri, siti, rahmat = w.enrolments
-    targets_set(training=w.training, targets={fahri.pk: 1, siti.pk: 1, rahmat.pk: 1}, by=w.hsu_officer)
-    kit_issue(enrolment=fahri, office=w.hsu_office, date=FIRST_DAY, by=w.hsu_officer)
+    targets_set(training=training, targets={fahri.pk: 1, siti.pk: 1, rahmat.pk: 1}, by=w.hsu_officer)
+    kit_issue(enrolment=fahri, office=w.hsu_office, date=FIRST_DAY, by=w.hsu_officer)   # today: 0.012 issued
     assert on_hand(thread, location_for(fahri.person)) >= Decimal("0.0125")
 
 

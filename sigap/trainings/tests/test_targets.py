@@ -154,10 +154,6 @@ def test_progress_counts_only_this_trainings_batches(running):
     assert _rows(training_progress(other, as_of=datetime.date(2020, 6, 1)))["Muhammad Fahri"].produced == 40
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "progress.py ParticipantProgress.at_risk treats an unknown projection (None, before the first day, when no "
-    "time has elapsed) as 0, so every participant of a training that has not started is flagged 'at risk' on the "
-    "detail page"))
 def test_before_the_first_day_nobody_is_at_risk_yet(hsu):
     from sigap.trainings.services import targets_split_evenly
 
@@ -171,9 +167,6 @@ def test_before_the_first_day_nobody_is_at_risk_yet(hsu):
     assert progress.at_risk == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "progress.py training_progress: with target 0 (the model default) and some output, the pace branch computes "
-    "ceil(0 / pace) - 1 = -1 days, so the forecast ('expected completion') is the day before the training started"))
 def test_a_training_without_a_target_has_no_completion_forecast(hsu):
     w = hsu
     training = make_training(w, target=0)
@@ -184,10 +177,6 @@ def test_a_training_without_a_target_has_no_completion_forecast(hsu):
     assert progress.forecast is None or progress.forecast >= FIRST_DAY
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "progress.py training_progress annotates the enrolments with Count(), and Django ignores Meta.ordering "
-    "(person__name) in GROUP BY queries, so the detail page and the PDF report list participants in database "
-    "order rather than by name"))
 def test_progress_lists_participants_by_name(hsu):
     w = hsu
     training = make_training(w)

@@ -86,10 +86,6 @@ def test_a_bad_training_form_is_shown_again_and_saves_nothing(hsu, change, field
     assert not Training.objects.exists()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Training's CheckConstraint training_ends_after_start has no violation_error_message and the ModelForm "
-    "validates it before the service's 'The last day comes before the first.', so the page shows the internal "
-    "constraint name ('Batasan “training_ends_after_start” dilanggar.') as a form-wide error"))
 def test_a_last_day_before_the_first_is_explained_on_the_last_day_field(hsu):
     w = hsu
     response = client_for(w.hsu_officer).post(reverse("trainings:create"), _training_form(w, ends_on="2020-06-14"))
@@ -324,9 +320,6 @@ def test_the_attendance_page_refuses_a_day_outside_the_training(training):
     assert not Attendance.objects.exists()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "views.py attendance passes the raw ?day= query parameter to Attendance.objects.filter(day=...); a value "
-    "that is not a date raises ValidationError and the page answers 500 instead of showing the form"))
 def test_the_attendance_page_survives_a_day_that_is_not_a_date(training):
     response = client_for(training.instructor).get(_url("attendance", training), {"day": "kemarin"})
     assert response.status_code in {200, 400}
