@@ -173,7 +173,8 @@ def table(rows: list[dict]) -> str:
         def spread(c):
             return f"{c['total_ms']:.0f} ({c['runs'][0]['total_ms']:.0f}–{c['runs'][-1]['total_ms']:.0f})"
 
-        verdict = " / ".join("yes" if ms < GOAL_MS else "**no**" for ms in (cold_row["total_ms"], warm_row["median_ms"]))
+        verdict = " / ".join("yes" if ms < GOAL_MS else "**no**"
+                             for ms in (cold_row["total_ms"], warm_row["median_ms"]))
         lines.append(
             f"| {row['label']} | {spread(cold_row)} | {spread(loaded)} "
             f"| {warm_row['median_ms']:.0f} ({warm_row['min_ms']:.0f}–{warm_row['max_ms']:.0f}) "

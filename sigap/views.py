@@ -1,9 +1,12 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 from sigap.partners.models import Partner
 from sigap.people.models import Person
@@ -17,6 +20,14 @@ def home(request):
         "people_count": Person.objects.visible_to(user).count() if user.has_region_scope else None,
     }
     return render(request, "home.html", context)
+
+
+def media(request, path):
+    """Uploaded files. Catalogue photos are public; everything else (inspection photos, training handouts)
+    is for signed-in users. A front server may serve /media/listings/ itself."""
+    if not path.startswith("listings/") and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @never_cache

@@ -87,6 +87,9 @@ class Listing(models.Model):
 
 class InquiryQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """Buyers' names and phones: only the partner and the officers of its region."""
+        if user.is_authenticated and user.has_region_scope and not user.is_officer:
+            return self.none()
         return _scoped_by_partner(self, user, "listing__partner")
 
 

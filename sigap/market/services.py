@@ -16,7 +16,7 @@ from lokal import parse_phone
 from sigap.accounts.models import Role
 from sigap.lib.errors import DomainError
 from sigap.lib.images import check_image, resized_jpeg
-from sigap.market.models import MAX_PRICE, Inquiry, Listing, Sale
+from sigap.market.models import MAX_PRICE, BuyerType, Channel, Inquiry, Listing, Sale
 from sigap.partners.models import Partner
 from sigap.stock import ledger
 from sigap.stock.models import PostingKind
@@ -154,6 +154,10 @@ def sale_record(*, partner: Partner, product, sold_on: datetime.date, quantity: 
     _check_money(unit_price, "unit_price")
     if sold_on > timezone.localdate():
         raise DomainError(_("The date cannot be in the future."), field="sold_on")
+    if channel not in Channel.values:
+        raise DomainError(_("Choose a sales channel from the list."), field="channel")
+    if buyer_type not in BuyerType.values:
+        raise DomainError(_("Choose a kind of buyer from the list."), field="buyer_type")
     sale = Sale.objects.create(partner=partner, product=product, sold_on=sold_on, quantity=quantity,
                                unit_price=unit_price, channel=channel, marketplace=marketplace.strip(),
                                buyer_type=buyer_type, recorded_by=by)

@@ -13,7 +13,7 @@ from sigap.market import selectors, services
 from sigap.market.forms import (
     CatalogueFilterForm, InquiryForm, ListingForm, PartnerChoiceForm, SaleForm, TakeDownForm,
 )
-from sigap.market.models import Inquiry, Listing, Sale
+from sigap.market.models import Channel, Inquiry, Listing, Sale
 from sigap.regions.models import Region
 
 CATALOGUE_PAGE = 12
@@ -122,7 +122,8 @@ def listing_take_down(request, pk):
 
 @login_required
 def inquiry_list(request):
-    _market_user(request.user)
+    if not (request.user.is_officer or request.user.role == Role.PARTNER):
+        raise PermissionDenied
     inquiries = Inquiry.objects.visible_to(request.user).select_related("listing__partner")
     return render(request, "market/inquiry_list.html", {"inquiries": inquiries[:200]})
 
@@ -143,13 +144,17 @@ def sale_list(request):
     _market_user(request.user)
     sales = Sale.objects.visible_to(request.user)
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if year.isdigit() and 2000 <= int(year) <= 2100:
         sales = sales.filter(sold_on__year=int(year))
+    elif year:
+        messages.warning(request, _("%(year)s is not a year; showing all years.") % {"year": year[:10]})
+        year = ""
     page = Paginator(sales.select_related("partner", "product"), 50).get_page(request.GET.get("page"))
     return render(request, "market/sale_list.html", {
         "page": page, "year": year, "query": f"year={year}" if year else "",
         "total": selectors.revenue_total(sales),
-        "by_channel": selectors.revenue_by(sales, "channel"),
+        "by_channel": [{**row, "label": Channel(row["channel"]).label}
+                       for row in selectors.revenue_by(sales, "channel")],
         "by_product": selectors.revenue_by(sales, "product__name"),
         "by_partner": selectors.revenue_by(sales, "partner__name"),
         "by_month": selectors.revenue_by_month(sales),

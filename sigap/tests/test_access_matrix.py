@@ -113,13 +113,14 @@ MATRIX = {
     "handovers:allocate": (lambda w: {"pk": w.tala_request.pk, "product_pk": w.suit.pk}, POST_ONLY),
     "handovers:orders": (None, READERS),
     "verify": (lambda w: {"code": w.tala_handover.verification_code}, PUBLIC),
+    "media": (lambda w: {"path": "listings/none.jpg"}, row(*[404] * 10)),  # public folder, missing file
     "market:catalogue": (None, PUBLIC),
     "market:listing": (lambda w: {"pk": w.tala_listing.pk}, PUBLIC),
     "market:my-listings": (None, READERS),
     "market:listing-create": (None, SELLERS),
     "market:listing-edit": (lambda w: {"pk": w.tala_listing.pk}, TALA_PARTNER_KEEPERS),
     "market:listing-take-down": (lambda w: {"pk": w.tala_listing.pk}, POST_ONLY),
-    "market:inquiries": (None, READERS),
+    "market:inquiries": (None, SELLERS),  # buyers' personal data
     "market:inquiry-answered": (lambda w: {"pk": w.tala_inquiry.pk}, POST_ONLY),
     "market:sales": (None, READERS),
     "market:sale-create": (None, SELLERS),

@@ -226,6 +226,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if short:
             refused = self._refused(InsufficientStock, lambda: ledger.reverse(posting=posting, by=self.w.officer))
             assert {(s.item.pk, s.location.pk) for s in refused.shortfalls} == short
+            for s in refused.shortfalls:
+                key = (s.item.pk, s.location.pk)
+                assert (s.available, s.requested) == (self.expected[key], -opposite[key])
             return
         reversal = ledger.reverse(posting=posting, by=self.w.officer)
         assert reversal.reverses_id == record.pk
