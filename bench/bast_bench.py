@@ -148,7 +148,7 @@ STAGES = [
     ("  of which QR SVG (segno)", "sigap/handovers/certificate.py", "qr_svg_data_uri"),
     ("  of which amount/date in words (lokal)", "lokal/", "terbilang"),
     ("Django template render_to_string", "django/template/loader.py", "render_to_string"),
-    ("WeasyPrint: HTML() parse", "weasyprint/__init__.py", "__init__"),
+    ("WeasyPrint: HTML()/CSS() parse", "weasyprint/__init__.py", "__init__"),
     ("WeasyPrint: HTML.render (styles + layout)", "weasyprint/__init__.py", "render"),
     ("  styles: get_all_computed_styles", "weasyprint/css/__init__.py", "get_all_computed_styles"),
     ("  of which user-agent/page CSS parse", "weasyprint/css/__init__.py", "preprocess_stylesheet"),
