@@ -7,7 +7,6 @@ opposite movements. Balances are locked in one fixed order (item, then location)
 postings that touch the same balances queue instead of deadlocking, and none can oversell.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
@@ -22,6 +21,10 @@ from django.utils.translation import gettext as _
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError
 from sigap.stock.models import Balance, Location, Movement, Posting, PostingKind
+
+
+STEP = Decimal("0.001")  # the precision Movement and Balance keep
+LIMIT = Decimal("100000000000")  # 14 digits with 3 decimals
 
 
 @dataclass(frozen=True)
@@ -68,14 +71,19 @@ def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", rev
     """Post signed lines as one posting. Refuses zero quantities and any balance going negative."""
     if not lines:
         raise LedgerError(_("A posting needs at least one line."))
-    deltas: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    deltas: dict[tuple[int, int], Decimal] = {}
     objects = {}
     for line in lines:
         quantity = Decimal(line.quantity)
         if quantity == 0 or not quantity.is_finite():
             raise LedgerError(_("Quantities must not be zero."))
+        if quantity != quantity.quantize(STEP) or abs(quantity) >= LIMIT:
+            raise LedgerError(_("Quantities are kept to three decimals and below one hundred billion."))
         key = (line.item.pk, line.location.pk)
-        deltas[key] += quantity
+        if key in deltas:
+            # One line per balance keeps every movement's balance_after a real, never-negative figure.
+            raise LedgerError(_("A posting lists each item at each location once."))
+        deltas[key] = quantity
         objects[key] = line
     keys = sorted(deltas)
 
@@ -143,8 +151,9 @@ class Mismatch:
 
 def audit() -> list[Mismatch]:
     """Every (item, location) whose kept balance differs from the sum of its movements."""
+    # SQLite adds decimals as floating point, so round the sums back to the ledger's precision.
     sums = {
-        (row["item_id"], row["location_id"]): row["total"]
+        (row["item_id"], row["location_id"]): Decimal(row["total"]).quantize(STEP)
         for row in Movement.objects.values("item_id", "location_id").annotate(total=Sum("quantity")).order_by()
     }
     kept = {(b.item_id, b.location_id): b.quantity for b in Balance.objects.all()}

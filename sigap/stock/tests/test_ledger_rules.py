@@ -196,10 +196,6 @@ def test_audit_finds_a_balance_row_that_was_tampered_with(w):
 # the marker is removed. See the report that came with these tests.
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ledger.post() does not check that a quantity fits the 3 decimal places Movement/Balance keep: SQLite stores "
-    "the unrounded value (reads show 0.000 but audit() sums 0.0001), PostgreSQL rounds each row separately "
-    "(two 0.0006 lines: movements add to 0.002, balance 0.001) or raises IntegrityError/DataError, not LedgerError"))
 @pytest.mark.parametrize("quantities", [["0.0001"], ["0.0006", "0.0006"], ["100000000000"]],
                          ids=["a-ten-thousandth", "two-lines-of-six-ten-thousandths", "beyond-max-digits"])
 def test_a_quantity_the_ledger_cannot_keep_exactly_is_refused(w, quantities):
@@ -208,9 +204,6 @@ def test_a_quantity_the_ledger_cannot_keep_exactly_is_refused(w, quantities):
     assert ledger.audit() == []
 
 
-@pytest.mark.xfail(connection.vendor == "sqlite", strict=True, reason=(
-    "audit() compares each balance with Sum('quantity'); SQLite sums the REAL-stored decimals in floating point "
-    "and Django does not round the aggregate to 3 places, so 60 receipts of 0.1 m report 5.99999999999999 != 6"))
 def test_audit_stays_clean_after_many_fractional_movements(w):
     for _ in range(60):
         receive(w, w.fabric, "0.1")
@@ -218,9 +211,6 @@ def test_audit_stays_clean_after_many_fractional_movements(w):
     assert ledger.audit() == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "post() checks only the net change of each (item, location), so a posting that lists the same balance twice "
-    "writes a movement whose balance_after is negative (latent: the services never repeat a line)"))
 def test_no_movement_shows_a_negative_balance_even_when_a_posting_repeats_a_balance(w):
     try:
         post(w, PostingKind.TRANSFER, (w.fabric, w.store, "-5"), (w.fabric, w.store, "5"))
