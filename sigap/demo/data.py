@@ -140,8 +140,9 @@ def load_demo() -> list[tuple[str, str, str]]:
 
 
 def load_foundation() -> list[tuple[str, str, str]]:
-    if not Region.objects.filter(code="63.08").exists():
-        raise RuntimeError("Load the regions first: manage.py load_regions")
+    needed = {"63", "63.01", "63.08", "31"}  # Kalimantan Selatan, Tala, HSU, and Jakarta for the ministry
+    if Region.objects.filter(code__in=needed).count() != len(needed):
+        raise RuntimeError("Load the regions first: manage.py load_regions (or --province 63 --province 31)")
     organisations = {}
     for code, name, short, kind, region, head, title in ORGANISATIONS:
         organisations[code], _ = Organisation.objects.update_or_create(
