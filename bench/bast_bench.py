@@ -14,7 +14,8 @@ the demo handover of Disnakerind Tala to GTPP Covid-19 Tala (50 hazmat suits, 15
 - where the time goes: cProfile over warm renders, grouped into stages (context and QR code, Django template,
   HTML parsing, styles, layout, drawing, fonts, PDF writing), plus the top functions;
 - variants (measured here only, SIGAP's code is unchanged): the QR code as PNG instead of SVG, no QR code, one
-  FontConfiguration shared between renders, both, and the floor (a one-paragraph PDF), to see what each costs;
+  FontConfiguration shared between renders, ``table-layout: fixed``, combinations, and the floor (a
+  one-paragraph PDF), to see what each costs;
   they run round robin and report process CPU time too, which hardly depends on the machine's other load;
 - where the bytes go: the PDF's streams by kind (embedded fonts, images, page content).
 
@@ -239,7 +240,7 @@ def _trim(text: str) -> list[str]:
 
 def variants(pk: int, runs: int) -> list[dict]:
     import segno
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     from django.template.loader import render_to_string
@@ -284,6 +285,15 @@ def variants(pk: int, runs: int) -> list[dict]:
         return HTML(string=html, base_url=BASE_URL, url_fetcher=SigapURLFetcher()).write_pdf(
             font_config=shared_fonts)
 
+    fixed_tables = CSS(string="table { table-layout: fixed; } @page { font-family: 'DejaVu Sans', sans-serif; }")
+
+    def fixed_table_layout(qr="svg", font_config=None):
+        """Tables laid out by their first row instead of measuring every cell's min/max content width (the
+        columns then need explicit widths to look the same), and the page counter in the body's font."""
+        html = render_to_string("handovers/bast.pdf.html", context_for(fetch(pk), qr))
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=SigapURLFetcher()).write_pdf(
+            stylesheets=[fixed_tables], font_config=font_config)
+
     def floor():
         """WeasyPrint's fixed cost: one short paragraph in the same PDF base template and fonts."""
         html = ('<!doctype html><html lang="id"><head><meta charset="utf-8"><style>body { font-family: '
@@ -300,6 +310,9 @@ def variants(pk: int, runs: int) -> list[dict]:
              ("no QR (1x1 PNG in its place)", no_qr),
              ("one FontConfiguration shared by all renders", lambda: with_shared_fonts("svg")),
              ("shared FontConfiguration + QR PNG cached per URL", lambda: with_shared_fonts("cached png")),
+             ("table-layout: fixed, page counter in DejaVu Sans", fixed_table_layout),
+             ("all three: shared fonts, cached PNG QR, fixed tables",
+              lambda: fixed_table_layout("cached png", shared_fonts)),
              ("QR SVG data URI alone (segno), no PDF", qr_only),
              ("floor: a one-paragraph PDF, same fonts (WeasyPrint's fixed cost)", floor)]
     samples, cpu, sizes = defaultdict(list), defaultdict(list), {}

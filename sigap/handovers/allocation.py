@@ -16,9 +16,10 @@ class Candidate:
     key: object  # the partner (or its id)
     weekly_capacity: int
     tier: int  # 0 same district (kecamatan), 1 same regency, 2 same province, 3 elsewhere
+    committed: int = 0  # already owed on other orders in the same period
 
     def capacity(self, weeks: float) -> int:
-        return math.floor(self.weekly_capacity * weeks)
+        return max(0, math.floor(self.weekly_capacity * weeks) - self.committed)
 
 
 @dataclass(frozen=True)

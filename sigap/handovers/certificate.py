@@ -4,7 +4,10 @@ A BAST is an Indonesian official record, so it is always written in Indonesian, 
 interface language: the day and date in words, both parties, the goods with quantities in words.
 """
 
+from functools import lru_cache
+
 import segno
+from django.utils import translation
 from lokal import terbilang
 
 from sigap.lib.pdf import render_pdf
@@ -25,8 +28,10 @@ def date_in_words(day) -> str:
             f"tahun {terbilang(day.year)}")
 
 
-def qr_svg_data_uri(url: str) -> str:
-    return segno.make(url, error="m").svg_data_uri(scale=3, border=1)
+@lru_cache(maxsize=256)
+def qr_data_uri(url: str) -> str:
+    """A PNG (cheaper to lay out than SVG); a certificate's URL never changes, so it is cached."""
+    return segno.make(url, error="m").png_data_uri(scale=3, border=1)
 
 
 def certificate_context(handover, *, verify_url: str) -> dict:
@@ -40,9 +45,10 @@ def certificate_context(handover, *, verify_url: str) -> dict:
         "date_words": date_in_words(handover.handed_over_on),
         "date_short": f"{handover.handed_over_on.day} {MONTHS[handover.handed_over_on.month - 1]} "
                       f"{handover.handed_over_on.year}",
-        "purpose": PURPOSES[handover.purpose], "verify_url": verify_url, "qr": qr_svg_data_uri(verify_url),
+        "purpose": PURPOSES[handover.purpose], "verify_url": verify_url, "qr": qr_data_uri(verify_url),
     }
 
 
 def certificate_pdf(handover, *, verify_url: str) -> bytes:
-    return render_pdf("handovers/bast.pdf.html", certificate_context(handover, verify_url=verify_url))
+    with translation.override("id"):  # units and labels in Indonesian, whatever the reader's language
+        return render_pdf("handovers/bast.pdf.html", certificate_context(handover, verify_url=verify_url))

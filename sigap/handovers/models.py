@@ -4,6 +4,7 @@ that allocate what stock cannot cover to partners."""
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -33,6 +34,15 @@ class NumberScheme(models.Model):
 
     def __str__(self):
         return self.pattern
+
+    def clean(self):
+        from sigap.handovers.services import check_pattern
+        from sigap.lib.errors import DomainError
+
+        try:
+            check_pattern(self.pattern)
+        except DomainError as error:
+            raise ValidationError({"pattern": error.message}) from None
 
 
 class Sequence(models.Model):

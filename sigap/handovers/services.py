@@ -31,8 +31,9 @@ def format_number(pattern: str, *, seq: int, office_code: str, day: datetime.dat
 
 
 def check_pattern(pattern: str) -> None:
-    if "{seq" not in pattern:
-        raise DomainError(_("The pattern needs {seq}, the sequence number."), field="pattern")
+    """A pattern must make numbers that no other office and no other year can repeat."""
+    if "{seq" not in pattern or "{office" not in pattern or "{year" not in pattern:
+        raise DomainError(_("The pattern needs {seq}, {office} and {year}."), field="pattern")
     try:
         format_number(pattern, seq=1, office_code="X", day=datetime.date(2020, 1, 1))
     except (KeyError, ValueError, IndexError):
@@ -48,7 +49,11 @@ def next_number(*, office: Organisation, day: datetime.date) -> str:
     sequence.last += 1
     sequence.save(update_fields=["last"])
     scheme = NumberScheme.objects.filter(office=office).values_list("pattern", flat=True).first()
-    return format_number(scheme or DEFAULT_PATTERN, seq=sequence.last, office_code=office.code, day=day)
+    number = format_number(scheme or DEFAULT_PATTERN, seq=sequence.last, office_code=office.code, day=day)
+    if Handover.objects.filter(number=number).exists():
+        raise DomainError(_("The office's number pattern gives %(number)s, which is already used. Put {office} and "
+                            "{year} in the pattern.") % {"number": number})
+    return number
 
 
 def _check_officer_of(*, by, office) -> None:
@@ -244,13 +249,26 @@ def allocation_propose(*, request: SupplyRequest, product, as_of: datetime.date)
     on_hand = int(ledger.on_hand(product, location_for_office(request.office)))
     already_ordered = request.orders.filter(product=product).aggregate(total=Sum("quantity"))["total"] or 0
     shortfall = max(0, owed - on_hand - already_ordered)
-    capabilities = PartnerProduct.objects.filter(
-        item=product, partner__in=Partner.objects.in_region(request.office.region_id).active()
-    ).select_related("partner")
-    candidates = [allocation.Candidate(c.partner, c.weekly_capacity, _tier(c.partner, request.agency))
-                  for c in capabilities]
+    capabilities = PartnerProduct.objects.filter(item=product, partner__in=_allowed_partners(request, product))
+    committed = _committed(product, as_of=as_of, until=request.needed_by)
+    candidates = [allocation.Candidate(c.partner, c.weekly_capacity, _tier(c.partner, request.agency),
+                                       committed.get(c.partner_id, 0))
+                  for c in capabilities.select_related("partner")]
     weeks = max(1, (request.needed_by - as_of).days) / 7
     return shortfall, allocation.propose(shortfall, candidates, weeks)
+
+
+def _allowed_partners(request: SupplyRequest, product):
+    """Active partners of the office's region that make the product."""
+    return Partner.objects.in_region(request.office.region_id).active().filter(capabilities__item=product)
+
+
+def _committed(product, *, as_of: datetime.date, until: datetime.date) -> dict[int, int]:
+    """Units of the product each partner already owes on orders due between now and ``until``."""
+    return dict(
+        ProductionOrder.objects.filter(product=product, due_on__gte=as_of, due_on__lte=until)
+        .values("partner_id").annotate(total=Sum("quantity")).values_list("partner_id", "total")
+    )
 
 
 @transaction.atomic
@@ -269,12 +287,20 @@ def allocation_confirm(*, request: SupplyRequest, product, quantities: dict[Part
         raise DomainError(_("Quantities cannot be negative."))
     if sum(wanted.values()) > shortfall:
         raise DomainError(_("That is more than the %(shortfall)s still needed.") % {"shortfall": shortfall})
-    weeks = max(1, (due_on - timezone.localdate()).days) / 7
+    allowed = set(_allowed_partners(request, product).filter(pk__in=[p.pk for p in wanted])
+                  .values_list("pk", flat=True))
+    for partner in wanted:
+        if partner.pk not in allowed:
+            raise DomainError(_("%(partner)s is not an active partner of this region that makes %(product)s.")
+                              % {"partner": partner.name, "product": product.name})
+    today = timezone.localdate()
+    weeks = max(1, (due_on - today).days) / 7
     capacities = {c.partner_id: c.weekly_capacity for c in PartnerProduct.objects.filter(item=product,
                                                                                          partner__in=list(wanted))}
+    committed = _committed(product, as_of=today, until=due_on)
     orders = []
     for partner, quantity in wanted.items():
-        capacity = int(capacities.get(partner.pk, 0) * weeks)
+        capacity = int(capacities.get(partner.pk, 0) * weeks) - committed.get(partner.pk, 0)
         if quantity > capacity:
             raise DomainError(_("%(partner)s can make at most %(capacity)s by then.")
                               % {"partner": partner.name, "capacity": capacity})

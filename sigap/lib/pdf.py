@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 BASE_URL = "sigap-static:///"
@@ -37,6 +38,18 @@ class SigapURLFetcher(URLFetcher):
         raise ExternalResourceRefused(f"PDFs load only SIGAP's own files, not {url[:80]}")
 
 
+_fonts = None
+
+
+def _font_config() -> FontConfiguration:
+    """One font configuration per process: building it costs more than laying out a one-page certificate."""
+    global _fonts
+    if _fonts is None:
+        _fonts = FontConfiguration()
+    return _fonts
+
+
 def render_pdf(template: str, context: dict) -> bytes:
     html = render_to_string(template, context)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=SigapURLFetcher()).write_pdf()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=SigapURLFetcher())
+    return document.write_pdf(font_config=_font_config())

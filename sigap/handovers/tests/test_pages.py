@@ -169,10 +169,6 @@ def test_the_pdf_renderer_escapes_typed_html_and_fetches_no_url(stocked, monkeyp
     assert f"bertempat di Pelaihari {markup}" in text and f"Budi {markup}" in text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the BAST is meant to be always in Indonesian (sigap/handovers/certificate.py), but certificate_context takes "
-    "the unit from get_unit_display() in the reader's language: a user whose interface is English gets "
-    "'50 lima puluh piece' on the certificate instead of 'buah'"))
 def test_the_certificate_is_in_indonesian_whatever_the_readers_language(handed):
     w = handed
     client = client_for(w.tala_officer)
@@ -239,15 +235,28 @@ def test_an_unknown_or_forged_code_answers_404(handed, forge):
     assert FIRST not in html and "Disnakerind" not in html and "GTPP" not in html
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the handover pages are not translated: locale/id/LC_MESSAGES/django.po has no entries for the strings of "
-    "sigap/handovers (e.g. 'Certificate not found', 'This certificate is genuine', 'Handed over'), so the public "
-    "verification page answers an Indonesian visitor in English; worse, the status 'Void' takes the existing "
-    "msgid of the button and reads 'Batalkan' ('cancel it!')"))
 def test_the_not_found_page_speaks_indonesian(handed):
     response = client_for(None).get("/bast/tidak-ada/")
     assert response.status_code == 404
-    assert "tidak ditemukan" in response.content.decode().lower()
+    html = response.content.decode()
+    assert "tidak ditemukan" in html.lower() and "Certificate not found" not in html
+
+
+def verification_status(html):
+    return re.search(r"<dt>Status</dt><dd>(.*?)</dd>", html).group(1).strip()
+
+
+def test_the_verification_page_states_the_status_in_indonesian(handed):
+    w = handed
+    assert verification_status(client_for(None).get(f"/bast/{w.handover.verification_code}/").content.decode()) \
+        == "Diserahkan"
+
+
+def test_a_void_certificates_status_reads_in_indonesian(handed):
+    w = handed
+    handover_void(handover=w.handover, by=w.tala_officer, reason="Salah penerima")
+    status = verification_status(client_for(None).get(f"/bast/{w.handover.verification_code}/").content.decode())
+    assert status not in ("Void", "Batalkan") and "batal" in status.lower()
 
 
 # Receipt and voiding through their forms
