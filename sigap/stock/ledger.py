@@ -9,11 +9,9 @@ postings that touch the same balances queue instead of deadlocking, and none can
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -63,8 +61,36 @@ class InsufficientStock(LedgerError):
         super().__init__(_("Not enough stock. %(details)s.") % {"details": "; ".join(parts)})
 
 
-def _key_filter(keys) -> models.Q:
-    return reduce(or_, (models.Q(item_id=item, location_id=location) for item, location in keys))
+def _lock_balances(keys: list[tuple[int, int]]) -> dict[tuple[int, int], list]:
+    """Create missing balance rows, then lock them all in (item, location) order; returns [id, quantity] per key.
+
+    Plain SQL because this runs for every posting: the ORM's query building cost more than the database.
+    """
+    table = connection.ops.quote_name(Balance._meta.db_table)
+    params = [value for key in keys for value in key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (item_id, location_id, quantity) VALUES {', '.join(['(%s, %s, 0)'] * len(keys))} "
+            f"ON CONFLICT (item_id, location_id) DO NOTHING",
+            params,
+        )
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite locks the database
+        cursor.execute(
+            f"SELECT id, item_id, location_id, quantity FROM {table} "
+            f"WHERE {' OR '.join(['(item_id = %s AND location_id = %s)'] * len(keys))} "
+            f"ORDER BY item_id, location_id{lock}",
+            params,
+        )
+        # SQLite hands decimals back as floats: bring them back to the ledger's precision.
+        return {(item, location): [pk, Decimal(str(quantity)).quantize(STEP)]
+                for pk, item, location, quantity in cursor.fetchall()}
+
+
+def _save_balances(balances) -> None:
+    table = connection.ops.quote_name(Balance._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET quantity = %s WHERE id = %s",
+                           [(quantity, pk) for pk, quantity in balances.values()])
 
 
 def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", reverses: Posting | None = None) -> Posting:
@@ -77,7 +103,7 @@ def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", rev
         quantity = Decimal(line.quantity)
         if quantity == 0 or not quantity.is_finite():
             raise LedgerError(_("Quantities must not be zero."))
-        if quantity != quantity.quantize(STEP) or abs(quantity) >= LIMIT:
+        if abs(quantity) >= LIMIT or quantity != quantity.quantize(STEP):
             raise LedgerError(_("Quantities are kept to three decimals and below one hundred billion."))
         key = (line.item.pk, line.location.pk)
         if key in deltas:
@@ -89,15 +115,11 @@ def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", rev
 
     with transaction.atomic():
         # Rows must exist before they can be locked; a row another posting creates first is simply reused.
-        Balance.objects.bulk_create(
-            [Balance(item_id=i, location_id=loc, quantity=0) for i, loc in keys], ignore_conflicts=True
-        )
-        locked = Balance.objects.select_for_update().filter(_key_filter(keys)).order_by("item_id", "location_id")
-        balances = {(b.item_id, b.location_id): b for b in locked}
+        balances = _lock_balances(keys)
         shortfalls = [
-            Shortfall(objects[k].item, objects[k].location, balances[k].quantity, -deltas[k])
+            Shortfall(objects[k].item, objects[k].location, balances[k][1], -deltas[k])
             for k in keys
-            if balances[k].quantity + deltas[k] < 0
+            if balances[k][1] + deltas[k] < 0
         ]
         if shortfalls:
             raise InsufficientStock(shortfalls)
@@ -110,11 +132,11 @@ def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", rev
         movements = []
         for line in lines:
             balance = balances[(line.item.pk, line.location.pk)]
-            balance.quantity += Decimal(line.quantity)
+            balance[1] += Decimal(line.quantity)
             movements.append(Movement(posting=posting, item=line.item, location=line.location,
-                                      quantity=Decimal(line.quantity), balance_after=balance.quantity))
+                                      quantity=Decimal(line.quantity), balance_after=balance[1]))
         Movement.objects.bulk_create(movements)
-        Balance.objects.bulk_update(list(balances.values()), ["quantity"])
+        _save_balances(balances)
     return posting
 
 

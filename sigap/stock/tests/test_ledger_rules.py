@@ -3,9 +3,9 @@ write. Runs on SQLite and on PostgreSQL."""
 
 import datetime
 from decimal import Decimal as D
+from decimal import InvalidOperation
 
 import pytest
-from django.db import connection
 from django.utils import translation
 
 from sigap.people.models import Person
@@ -192,28 +192,45 @@ def test_audit_finds_a_balance_row_that_was_tampered_with(w):
     ], key=lambda m: (m.item_id, m.location_id))
 
 
-# Known defects, kept as strict expected failures: each turns into a failure once ledger.py is fixed, so that
-# the marker is removed. See the report that came with these tests.
+# Regressions: defects these tests found in ledger.py (fixed in 2768f97), and one the fix left open.
 
 
-@pytest.mark.parametrize("quantities", [["0.0001"], ["0.0006", "0.0006"], ["100000000000"]],
-                         ids=["a-ten-thousandth", "two-lines-of-six-ten-thousandths", "beyond-max-digits"])
+@pytest.mark.parametrize("quantities", [
+    ["0.0001"],
+    ["0.0006", "0.0006"],
+    ["100000000000"],
+    pytest.param(["1E+25"], marks=pytest.mark.xfail(strict=True, raises=InvalidOperation, reason=(
+        "post() quantizes before it checks the size: Decimal('1E+25').quantize(Decimal('0.001')) raises "
+        "decimal.InvalidOperation (more than 28 digits), so the caller gets that instead of LedgerError; "
+        "checking abs(quantity) >= LIMIT first fixes it"))),
+], ids=["a-ten-thousandth", "two-lines-of-six-ten-thousandths", "beyond-max-digits", "far-beyond-max-digits"])
 def test_a_quantity_the_ledger_cannot_keep_exactly_is_refused(w, quantities):
     with pytest.raises(LedgerError):
         post(w, PostingKind.RECEIPT, *[(w.fabric, w.store, q) for q in quantities])
+    assert written() == ([], [], [])
     assert ledger.audit() == []
 
 
 def test_audit_stays_clean_after_many_fractional_movements(w):
+    # SQLite adds the REAL-stored decimals in floating point: 60 x 0.1 summed to 5.99999999999999.
     for _ in range(60):
         receive(w, w.fabric, "0.1")
     assert ledger.on_hand(w.fabric, w.store) == D("6")
     assert ledger.audit() == []
 
 
-def test_no_movement_shows_a_negative_balance_even_when_a_posting_repeats_a_balance(w):
-    try:
+def test_audit_stays_clean_after_a_reversed_receipt_and_a_thousandth(w):
+    # The shortest sequence Hypothesis found on SQLite: the sum came to 0.000999999999999890, not 0.001.
+    ledger.reverse(posting=receive(w, w.fabric, "1.002"), by=w.officer)
+    receive(w, w.fabric, "0.001")
+    assert ledger.audit() == []
+
+
+def test_a_posting_that_lists_the_same_balance_twice_is_refused(w):
+    # Netted, -5 then +5 on an empty store passed and left a movement showing a balance of -5.
+    before = written()
+    with pytest.raises(LedgerError) as refused:
         post(w, PostingKind.TRANSFER, (w.fabric, w.store, "-5"), (w.fabric, w.store, "5"))
-    except LedgerError:
-        pass
+    assert not isinstance(refused.value, InsufficientStock)
+    assert written() == before
     assert not Movement.objects.filter(balance_after__lt=0).exists()
