@@ -3,7 +3,6 @@ write. Runs on SQLite and on PostgreSQL."""
 
 import datetime
 from decimal import Decimal as D
-from decimal import InvalidOperation
 
 import pytest
 from django.utils import translation
@@ -192,17 +191,14 @@ def test_audit_finds_a_balance_row_that_was_tampered_with(w):
     ], key=lambda m: (m.item_id, m.location_id))
 
 
-# Regressions: defects these tests found in ledger.py (fixed in 2768f97), and one the fix left open.
+# Regressions: defects these tests found in ledger.py (fixed in 2768f97 and 232bdbb).
 
 
 @pytest.mark.parametrize("quantities", [
     ["0.0001"],
     ["0.0006", "0.0006"],
     ["100000000000"],
-    pytest.param(["1E+25"], marks=pytest.mark.xfail(strict=True, raises=InvalidOperation, reason=(
-        "post() quantizes before it checks the size: Decimal('1E+25').quantize(Decimal('0.001')) raises "
-        "decimal.InvalidOperation (more than 28 digits), so the caller gets that instead of LedgerError; "
-        "checking abs(quantity) >= LIMIT first fixes it"))),
+    ["1E+25"],  # quantize() alone would raise decimal.InvalidOperation: the size must be checked first
 ], ids=["a-ten-thousandth", "two-lines-of-six-ten-thousandths", "beyond-max-digits", "far-beyond-max-digits"])
 def test_a_quantity_the_ledger_cannot_keep_exactly_is_refused(w, quantities):
     with pytest.raises(LedgerError):
