@@ -319,6 +319,7 @@ def run(args) -> dict:
         "vendor": connection.vendor,
         "server": _server_version(connection),
         "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "revision": _git_revision(),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
@@ -340,6 +341,19 @@ def run(args) -> dict:
     }
 
 
+def _git_revision() -> str | None:
+    import subprocess
+
+    try:
+        revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "sigap"], cwd=ROOT, capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return f"{revision}{'+dirty' if dirty else ''}"
+
+
 def _server_version(connection) -> str:
     if connection.vendor == "sqlite":
         import sqlite3
@@ -352,7 +366,7 @@ def _server_version(connection) -> str:
 
 def report(result: dict) -> str:
     lines = [
-        f"### Ledger benchmark: {result['server']}, {result['postings']:,} postings x {result['lines_per_posting']} "
+        f"### Ledger benchmark ({result['revision']}): {result['server']}, {result['postings']:,} postings x {result['lines_per_posting']} "
         f"line(s) = {result['movements']:,} movements",
         "",
         f"- throughput: **{result['postings_per_s']:,} postings/s**, {result['movements_per_s']:,} movements/s "

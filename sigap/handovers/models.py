@@ -10,9 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from sigap.accounts.models import Role
 from sigap.organisations.models import Kind as OrganisationKind
-from sigap.regions.models import in_region
+from sigap.lib.scope import scoped
 
 DEFAULT_PATTERN = "{seq:03d}/BAST/{office}/{month}/{year}"
 RECEIVER_KINDS = {
@@ -73,13 +72,7 @@ def _verification_code() -> str:
 class HandoverQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The giving office's region sees its handovers; an agency user sees what its agency received."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_region_scope:
-            return self.filter(in_region(user.region_code, "office__region"))
-        if user.role == Role.AGENCY and user.organisation_id:
-            return self.filter(receiver_id=user.organisation_id)
-        return self.none()
+        return scoped(self, user, region="office__region", agency="receiver")
 
 
 class Handover(models.Model):
@@ -151,13 +144,7 @@ class RequestStatus(models.TextChoices):
 class SupplyRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The office asked sees its region's requests; an agency user sees its own agency's."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_region_scope:
-            return self.filter(in_region(user.region_code, "office__region"))
-        if user.role == Role.AGENCY and user.organisation_id:
-            return self.filter(agency_id=user.organisation_id)
-        return self.none()
+        return scoped(self, user, region="office__region", agency="agency")
 
     def open(self):
         return self.filter(status=RequestStatus.OPEN)
@@ -203,13 +190,7 @@ class RequestLine(models.Model):
 
 class ProductionOrderQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_region_scope:
-            return self.filter(in_region(user.region_code, "partner__region"))
-        if user.role == Role.PARTNER and user.partner_id:
-            return self.filter(partner_id=user.partner_id)
-        return self.none()
+        return scoped(self, user, region="partner__region", partner="partner")
 
 
 class ProductionOrder(models.Model):

@@ -8,20 +8,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sigap.accounts.models import Role
-from sigap.regions.models import in_region
+from sigap.lib.scope import scoped
 
 MAX_PRICE = Decimal("100000000")  # Rp 100 juta a unit is already absurd for APD
 
 
 def _scoped_by_partner(queryset, user, field="partner"):
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.has_region_scope:
-        return queryset.filter(in_region(user.region_code, f"{field}__region"))
-    if user.role == Role.PARTNER and user.partner_id:
-        return queryset.filter(**{f"{field}_id": user.partner_id})
-    return queryset.none()
+    return scoped(queryset, user, region=f"{field}__region", partner=field)
 
 
 class ListingQuerySet(models.QuerySet):

@@ -4,8 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sigap.accounts.models import Role
-from sigap.regions.models import in_region
+from sigap.lib.scope import scoped
 
 MAX_BATCH = 1_000_000
 
@@ -18,13 +17,7 @@ class Status(models.TextChoices):
 class BatchQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Batches made in the user's region; a partner user sees its own."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_region_scope:
-            return self.filter(in_region(user.region_code))
-        if user.role == Role.PARTNER and user.partner_id:
-            return self.filter(producer_partner_id=user.partner_id)
-        return self.none()
+        return scoped(self, user, region="region", partner="producer_partner")
 
     def awaiting_inspection(self):
         return self.filter(status=Status.AWAITING_INSPECTION)

@@ -10,8 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sigap.accounts.models import Role
-from sigap.regions.models import in_region
+from sigap.lib.scope import scoped
 
 QUANTITY = {"max_digits": 14, "decimal_places": 3}
 
@@ -24,13 +23,7 @@ class LocationKind(models.TextChoices):
 
 class LocationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_region_scope:
-            return self.filter(in_region(user.region_code))
-        if user.role == Role.PARTNER and user.partner_id:
-            return self.filter(partner_id=user.partner_id)
-        return self.none()
+        return scoped(self, user, region="region", partner="partner")
 
 
 class Location(models.Model):
@@ -155,13 +148,7 @@ DOCUMENT_PREFIX = {DocumentKind.RECEIPT: "BBM", DocumentKind.ISSUE: "BBK", Docum
 class StockDocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """An office's staff see their region's documents; a partner sees what was issued to it."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_region_scope:
-            return self.filter(in_region(user.region_code, "office__region"))
-        if user.role == Role.PARTNER and user.partner_id:
-            return self.filter(destination__partner_id=user.partner_id)
-        return self.none()
+        return scoped(self, user, region="office__region", partner="destination__partner")
 
 
 class StockDocument(models.Model):
