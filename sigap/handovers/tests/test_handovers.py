@@ -585,3 +585,21 @@ def test_orders_go_only_to_partners_of_the_offices_region(allocating):
     except DomainError:
         pass
     assert not ProductionOrder.objects.filter(partner=w.hsu_partner).exists()
+
+
+@pytest.mark.parametrize("pattern, valid", [
+    ("{seq:03d}/BAST/{office}/{month}/{year}", True),
+    ("BAST-{office}-{year}-{seq}", True),
+    ("{seq:03d}/BAST/{month}/{year}", False),  # no office: two offices would share numbers
+    ("{seq:03d}/BAST/{office}", False),  # no year: numbers repeat when the sequence restarts
+    ("{seq}/{nonsense}/{office}/{year}", False),
+])
+def test_a_number_pattern_must_make_numbers_nobody_else_can_repeat(world, pattern, valid):
+    from django.core.exceptions import ValidationError
+
+    scheme = NumberScheme(office=world.tala_office, pattern=pattern)
+    if valid:
+        scheme.full_clean()
+    else:
+        with pytest.raises(ValidationError):
+            scheme.full_clean()
