@@ -101,7 +101,9 @@ def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", rev
     objects = {}
     for line in lines:
         quantity = Decimal(line.quantity)
-        if quantity == 0 or not quantity.is_finite():
+        if not quantity.is_finite():
+            raise LedgerError(_("Quantities must be numbers."))
+        if quantity == 0:
             raise LedgerError(_("Quantities must not be zero."))
         if abs(quantity) >= LIMIT or quantity != quantity.quantize(STEP):
             raise LedgerError(_("Quantities are kept to three decimals and below one hundred billion."))
@@ -114,6 +116,8 @@ def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", rev
     keys = sorted(deltas)
 
     with transaction.atomic():
+        if reverses is not None and Posting.objects.filter(reverses=reverses).exists():
+            raise LedgerError(_("This posting has already been reversed."))
         # Rows must exist before they can be locked; a row another posting creates first is simply reused.
         balances = _lock_balances(keys)
         shortfalls = [

@@ -230,3 +230,17 @@ def test_a_posting_that_lists_the_same_balance_twice_is_refused(w):
     assert not isinstance(refused.value, InsufficientStock)
     assert written() == before
     assert not Movement.objects.filter(balance_after__lt=0).exists()
+
+
+def test_a_quantity_that_is_not_a_number_is_refused_as_such(w):
+    with pytest.raises(LedgerError, match="numbers"):
+        post(w, PostingKind.RECEIPT, (w.fabric, w.store, "NaN"))
+    assert ledger.audit() == [] and not Movement.objects.exists()
+
+
+def test_posting_a_second_reversal_directly_is_refused(w):
+    receipt = receive(w, w.fabric, "5")
+    ledger.reverse(posting=receipt, by=w.officer)
+    with pytest.raises(LedgerError, match="already been reversed"):
+        ledger.post(kind=PostingKind.REVERSAL, lines=[ledger.Line(w.fabric, w.store, D("-5"))], by=w.officer,
+                    reverses=receipt)
