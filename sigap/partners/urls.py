@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.partner_list, name="list"),
     path("new/", views.partner_create_view, name="create"),
     path("growth/", views.partner_growth, name="growth"),
+    path("export/", views.partner_export, name="export"),
     path("<int:pk>/", views.partner_detail, name="detail"),
     path("<int:pk>/edit/", views.partner_edit, name="edit"),
     path("<int:pk>/history/", views.partner_history, name="history"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sigap.lib.errors import DomainError
+from sigap.lib.export import FORMATS, export_response
 from sigap.lib.history import history_entries
 from sigap.lib.phone import display_phone, mask_phone, whatsapp_link
 from sigap.partners.forms import PartnerFilterForm, PartnerForm, PartnerProductFormSet
@@ -43,6 +44,40 @@ def partner_list(request):
     if request.headers.get("HX-Request"):
         return render(request, "partners/_partner_table.html", context)
     return render(request, "partners/partner_list.html", context)
+
+
+@login_required
+def partner_export(request):
+    """The partner list with the current filters, as CSV or Excel; phone numbers only for roles that see them."""
+    _require_partner_reader(request.user)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in FORMATS:
+        fmt = "csv"
+    filters = PartnerFilterForm(request.GET or None, user=request.user)
+    partners = Partner.objects.visible_to(request.user)
+    if filters.is_bound:
+        partners = filters.apply(partners)
+    partners = partners.select_related("region__parent__parent", "assisting_office").prefetch_related(
+        "capabilities__item").order_by("name", "pk")
+    with_phone = request.user.can_see_phone
+    header = [_("Business name"), _("NIB"), _("Owner"), _("Address"), _("Village or district"), _("Regency/city"),
+              _("Sector"), _("Status"), _("Assisting office"), _("Date joined"), _("Products (per week)")]
+    if with_phone:
+        header.insert(4, _("Phone/WhatsApp"))
+
+    def rows():
+        for partner in partners.iterator(chunk_size=1000):
+            region = partner.region
+            regency = region.parent.parent if region.level == 4 else region.parent
+            row = [partner.name, partner.nib, partner.owner_name, partner.address, region.label(),
+                   regency.name if regency else "", partner.get_sector_display(), partner.get_status_display(),
+                   partner.assisting_office.name, partner.joined_on.isoformat(),
+                   "; ".join(f"{c.item.name} {c.weekly_capacity}" for c in partner.capabilities.all())]
+            if with_phone:
+                row.insert(4, display_phone(partner.phone))
+            yield row
+
+    return export_response(fmt, "mitra-ikm", header, rows())
 
 
 @login_required

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sigap.lib.errors import DomainError
+from sigap.lib.export import FORMATS, export_response
 from sigap.lib.history import history_entries
-from sigap.lib.phone import mask_phone
+from sigap.lib.phone import display_phone, mask_phone
 from sigap.people.forms import PersonFilterForm, PersonForm
 from sigap.people.models import Person, mask_nik
 from sigap.people.services import person_create, person_update
@@ -33,6 +34,34 @@ def person_list(request):
     if request.headers.get("HX-Request"):
         return render(request, "people/_person_table.html", context)
     return render(request, "people/person_list.html", context)
+
+
+@login_required
+def person_export(request):
+    """The people list with the current filters; NIK and phone only for the roles that may see them."""
+    if not request.user.has_region_scope:
+        raise PermissionDenied
+    fmt = request.GET.get("format", "csv")
+    if fmt not in FORMATS:
+        fmt = "csv"
+    filters = PersonFilterForm(request.GET or None)
+    people = Person.objects.visible_to(request.user)
+    if filters.is_bound:
+        people = filters.apply(people)
+    people = people.select_related("region__parent").order_by("name", "pk")
+    user = request.user
+    header = [_("Name")] + ([_("NIK")] if user.can_see_nik else []) + [_("Sex"), _("Role"), _("Address"),
+                                                                         _("Village or district")]
+    header += [_("Phone/WhatsApp")] if user.can_see_phone else []
+
+    def rows():
+        for person in people.iterator(chunk_size=1000):
+            row = [person.name] + ([person.nik] if user.can_see_nik else [])
+            row += [person.get_sex_display(), person.get_kind_display(), person.address, person.region.label()]
+            row += [display_phone(person.phone)] if user.can_see_phone else []
+            yield row
+
+    return export_response(fmt, "orang", header, rows())
 
 
 @login_required

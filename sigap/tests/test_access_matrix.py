@@ -54,6 +54,8 @@ MATRIX = {
     "partners:list": (None, row(302, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
     "partners:growth": (None, row(302, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
     "partners:create": (None, OFFICERS),
+    "partners:export": (None, row(302, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
+    "people:export": (None, REGIONAL),
     "partners:detail": (lambda w: {"pk": w.tala_partner.pk}, row(302, 200, 404, 200, 200, 404, 404, 200, 404, 200)),
     "partners:edit": (lambda w: {"pk": w.tala_partner.pk}, TALA_WRITERS),
     "partners:history": (lambda w: {"pk": w.tala_partner.pk}, row(302, 200, 404, 200, 200, 404, 404, 200, 404, 200)),
