@@ -17,6 +17,7 @@ from sigap.handovers.models import (
 )
 from sigap.lib.errors import DomainError
 from sigap.organisations.models import Organisation
+from sigap.organisations.services import check_office_staff
 from sigap.partners.models import Partner, PartnerProduct
 from sigap.production.models import Batch
 from sigap.stock import ledger
@@ -56,11 +57,8 @@ def next_number(*, office: Organisation, day: datetime.date) -> str:
     return number
 
 
-def _check_officer_of(*, by, office) -> None:
-    if not by.is_officer:
-        raise DomainError(_("Only industry office staff hand goods over."))
-    if not Organisation.objects.editable_by(by).industry_offices().filter(pk=office.pk).exists():
-        raise DomainError(_("Choose an industry office of your region."), field="office")
+def _check_officer_of(*, by, office: Organisation) -> None:
+    check_office_staff(by=by, office=office, refusal=_("Only industry office staff hand goods over."))
 
 
 def _check_nip(nip: str, field: str) -> None:

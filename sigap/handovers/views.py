@@ -17,7 +17,7 @@ from sigap.handovers.forms import (
 )
 from sigap.handovers.models import Handover, ProductionOrder, Status, SupplyRequest
 from sigap.items.models import Item
-from sigap.lib.errors import DomainError
+from sigap.lib.errors import DomainError, show_on_form
 from sigap.partners.models import Partner
 
 PAGE_SIZE = 25
@@ -26,10 +26,6 @@ PAGE_SIZE = 25
 def _reader(user):
     if not (user.has_region_scope or user.role == Role.AGENCY):
         raise PermissionDenied
-
-
-def _refused(form, error):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @login_required
@@ -42,7 +38,6 @@ def handover_list(request):
     page = Paginator(handovers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "handovers/handover_list.html", {
         "page": page, "status": status, "statuses": Status.choices, "can_create": request.user.is_officer,
-        "query": f"status={status}" if status else "",
     })
 
 
@@ -74,7 +69,7 @@ def handover_create(request):
             with transaction.atomic():
                 handover = services.handover_create(by=request.user, lines=lines.lines(), **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Handover %(number)s recorded.") % {"number": handover.number})
             return redirect(handover)
@@ -164,7 +159,7 @@ def request_create(request):
         try:
             supply_request = services.request_create(by=request.user, lines=lines.lines(), **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Request recorded."))
             return redirect(supply_request)

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sigap.accounts.models import Role
-from sigap.lib.errors import DomainError
+from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.phone import whatsapp_link
 from sigap.market import selectors, services
 from sigap.market.forms import (
@@ -26,15 +27,14 @@ def _client_address(request) -> str:
 def catalogue(request):
     """Public: partners' products, searchable, light enough for a slow phone connection."""
     listings = Listing.objects.published().select_related("partner__region__parent", "product")
-    regencies = Region.objects.regencies().filter(
-        code__in={code[:5] for code in Listing.objects.published().values_list("partner__region_id", flat=True)})
+    # Only regencies that have something in the catalogue, in the same query rather than a list built in Python.
+    listed = Listing.objects.published().annotate(regency=Substr("partner__region_id", 1, 5)).values("regency")
+    regencies = Region.objects.regencies().filter(code__in=listed)
     filters = CatalogueFilterForm(request.GET or None, regencies=regencies)
     if filters.is_bound:
         listings = filters.apply(listings)
     page = Paginator(listings.order_by("-updated_at", "pk"), CATALOGUE_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "market/catalogue.html", {"page": page, "filters": filters, "query": query.urlencode()})
+    return render(request, "market/catalogue.html", {"page": page, "filters": filters})
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,7 +49,7 @@ def listing_public(request, pk):
                                   phone=data["phone"], quantity=data["quantity"], message=data["message"],
                                   honeypot=data["website"])
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Your message was sent to %(partner)s. They will contact you.")
                              % {"partner": listing.partner.name})
@@ -96,7 +96,7 @@ def listing_edit(request, pk=None):
             services.listing_save(by=request.user, partner=partner,
                                           listing=Listing.objects.get(pk=pk) if pk else None, photo=photo, **data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Listing saved."))
             return redirect("market:my-listings")
@@ -151,7 +151,7 @@ def sale_list(request):
         year = ""
     page = Paginator(sales.select_related("partner", "product"), 50).get_page(request.GET.get("page"))
     return render(request, "market/sale_list.html", {
-        "page": page, "year": year, "query": f"year={year}" if year else "",
+        "page": page, "year": year,
         "total": selectors.revenue_total(sales),
         "by_channel": [{**row, "label": Channel(row["channel"]).label}
                        for row in selectors.revenue_by(sales, "channel")],
@@ -172,7 +172,7 @@ def sale_create(request):
         try:
             services.sale_record(by=request.user, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Sale recorded."))
             return redirect("market:sales")

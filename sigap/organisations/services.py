@@ -2,7 +2,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sigap.lib.errors import DomainError
+from sigap.regions.models import code_within
 from sigap.organisations.models import Organisation
+
+def check_office_staff(*, by, office: Organisation, refusal: str) -> None:
+    """Refuse (with ``refusal``) anyone but office staff, and any office but an industry office of their region."""
+    if not by.is_officer:
+        raise DomainError(refusal)
+    if not Organisation.objects.editable_by(by).industry_offices().filter(pk=office.pk).exists():
+        raise DomainError(_("Choose an industry office of your region."), field="office")
+
 
 FIELDS = ["name", "short_name", "code", "kind", "region", "address", "head_name", "head_title"]
 
@@ -10,8 +19,7 @@ FIELDS = ["name", "short_name", "code", "kind", "region", "address", "head_name"
 def _check(*, by, region):
     if not by.is_officer:
         raise DomainError(_("Only industry office staff register organisations."))
-    code = by.region_code
-    if code is not None and not (region.code == code or region.code.startswith(f"{code}.")):
+    if not code_within(region.code, by.region_code):
         raise DomainError(_("This region is outside your region."), field="region")
 
 

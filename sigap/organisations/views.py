@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sigap.lib.errors import DomainError
+from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.history import history_entries
 from sigap.organisations.forms import OrganisationForm
 from sigap.organisations.models import Organisation
@@ -38,7 +38,7 @@ def _save(request, form, organisation=None):
             return organisation_create(by=request.user, **form.cleaned_data)
         return organisation_update(organisation=organisation, by=request.user, **form.cleaned_data)
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        show_on_form(form, error)
         return None
 
 

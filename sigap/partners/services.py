@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from sigap.lib.errors import DomainError
 from sigap.organisations.models import Organisation
 from sigap.partners.models import Partner, PartnerProduct, Status
-from sigap.regions.models import Region
+from sigap.regions.models import Region, code_within
 
 PARTNER_FIELDS = ["name", "nib", "owner_name", "address", "region", "phone", "sector", "assisting_office",
                   "joined_on", "status"]
@@ -17,8 +17,7 @@ PARTNER_FIELDS = ["name", "nib", "owner_name", "address", "region", "phone", "se
 def _check_scope(*, by, region: Region, assisting_office: Organisation) -> None:
     if not by.is_officer:
         raise DomainError(_("Only industry office staff register IKM partners."))
-    code = by.region_code
-    if code is not None and not (region.code == code or region.code.startswith(f"{code}.")):
+    if not code_within(region.code, by.region_code):
         raise DomainError(_("This address is outside your region."), field="district")
     if not Organisation.objects.visible_to(by).industry_offices().filter(pk=assisting_office.pk).exists():
         raise DomainError(_("Choose an industry office of your region."), field="assisting_office")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sigap.lib.errors import DomainError
+from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import FORMATS, export_response
 from sigap.lib.history import history_entries
 from sigap.lib.phone import display_phone, mask_phone, whatsapp_link
@@ -35,10 +35,8 @@ def partner_list(request):
         partners = filters.apply(partners)
     partners = partners.select_related("region__parent", "assisting_office").prefetch_related("capabilities__item")
     page = Paginator(partners.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
-        "filters": filters, "page": page, "query": query.urlencode(),
+        "filters": filters, "page": page,
         "can_create": request.user.is_officer,
     }
     if request.headers.get("HX-Request"):
@@ -110,7 +108,7 @@ def _save_partner(request, form, formset, partner=None):
                 return partner_create(by=request.user, products=products, **fields)
             return partner_update(partner=partner, by=request.user, products=products, **fields)
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        show_on_form(form, error)
         return None
 
 

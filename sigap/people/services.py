@@ -2,6 +2,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sigap.lib.errors import DomainError
+from sigap.regions.models import code_within
 from sigap.people.forms import check_nik
 from sigap.people.models import Person
 
@@ -11,9 +12,8 @@ PERSON_FIELDS = ["name", "nik", "sex", "birth_date", "kind", "address", "region"
 def _check(*, by, fields) -> None:
     if not by.is_officer:
         raise DomainError(_("Only industry office staff register people."))
-    code = by.region_code
     region = fields["region"]
-    if code is not None and not (region.code == code or region.code.startswith(f"{code}.")):
+    if not code_within(region.code, by.region_code):
         raise DomainError(_("This address is outside your region."), field="district")
     problems = check_nik(fields["nik"], birth_date=fields.get("birth_date"), sex=fields.get("sex"))
     if problems:

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sigap.lib.errors import DomainError
+from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import FORMATS, export_response
 from sigap.lib.history import history_entries
 from sigap.lib.phone import display_phone, mask_phone
@@ -28,9 +28,7 @@ def person_list(request):
     page = Paginator(people.select_related("region__parent").order_by("name", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode(), "can_create": request.user.is_officer}
+    context = {"filters": filters, "page": page, "can_create": request.user.is_officer}
     if request.headers.get("HX-Request"):
         return render(request, "people/_person_table.html", context)
     return render(request, "people/person_list.html", context)
@@ -82,7 +80,7 @@ def _save(request, form, person=None):
             return person_create(by=request.user, **fields)
         return person_update(person=person, by=request.user, **fields)
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        show_on_form(form, error)
         return None
 
 

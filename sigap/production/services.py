@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from sigap.accounts.models import Role
 from sigap.lib.errors import DomainError
+from sigap.regions.models import code_within
 from sigap.partners.models import Partner
 from sigap.people.models import Person
 from sigap.production.models import MAX_BATCH, Batch
@@ -19,8 +20,7 @@ def _check_reporter(*, by, producer) -> None:
         return
     if not (by.is_officer or by.role == Role.INSTRUCTOR):
         raise DomainError(_("Your role does not record production."))
-    code = by.region_code
-    if code is not None and not (producer.region_id == code or producer.region_id.startswith(f"{code}.")):
+    if not code_within(producer.region_id, by.region_code):
         raise DomainError(_("This producer is outside your region."), field="producer")
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sigap.accounts.models import Role
-from sigap.lib.errors import DomainError
+from sigap.lib.errors import DomainError, show_on_form
 from sigap.production.forms import BatchFilterForm, BatchForm
 from sigap.production.models import Batch
 from sigap.production.services import production_record
@@ -34,10 +34,8 @@ def batch_list(request):
             batches = batches.filter(product=filters.cleaned_data["product"])
     batches = batches.select_related("product", "producer_partner", "producer_person", "inspection")
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "production/batch_list.html", {
-        "filters": filters, "page": page, "query": query.urlencode(), "can_create": _may_report(request.user),
+        "filters": filters, "page": page, "can_create": _may_report(request.user),
     })
 
 
@@ -72,8 +70,7 @@ def batch_create(request):
                                       produced_on=data["produced_on"], code=data["code"], note=data["note"],
                                       by=request.user)
         except DomainError as error:
-            field = {"producer": "partner"}.get(error.field, error.field)
-            form.add_error(field if field in form.fields else None, error.message)
+            show_on_form(form, error, aliases={"producer": "partner"})
         else:
             messages.success(request, _("Batch %(code)s recorded; it now awaits inspection.") % {"code": batch.code})
             return redirect("production:detail", pk=batch.pk)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from sigap.accounts.models import Role
 from sigap.items.models import Item
-from sigap.lib.errors import DomainError
+from sigap.lib.errors import DomainError, show_on_form
 from sigap.production.models import Batch
 from sigap.quality.forms import CriterionFormSet, InspectionForm
 from sigap.quality.models import Inspection
@@ -44,7 +44,7 @@ def inspect(request, batch_pk):
                 notes=data["notes"], photo=data["photo"], results=form.results(),
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Inspection recorded: %(accepted)s accepted into stock.")
                              % {"accepted": inspection.accepted})

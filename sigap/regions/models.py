@@ -9,6 +9,11 @@ class Level(models.IntegerChoices):
     VILLAGE = 4, _("Village (desa/kelurahan)")
 
 
+def code_within(code: str, scope: str | None) -> bool:
+    """Whether the region with Kemendagri ``code`` lies in ``scope`` (a code; None is all of Indonesia)."""
+    return scope is None or code == scope or code.startswith(f"{scope}.")
+
+
 def in_region(code: str | None, field: str = "region") -> models.Q:
     """A filter for records whose ``field`` (a Region foreign key) lies in the region ``code``; None is all."""
     if code is None:
@@ -62,7 +67,7 @@ class Region(models.Model):
         return self.name
 
     def contains(self, other: "Region") -> bool:
-        return other.code == self.code or other.code.startswith(f"{self.code}.")
+        return code_within(other.code, self.code)
 
     @property
     def province_code(self) -> str:

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sigap.lib.errors import DomainError
+from sigap.regions.models import code_within
 from sigap.organisations.models import Organisation
+from sigap.organisations.services import check_office_staff
 from sigap.partners.models import Partner
 from sigap.people.models import Person
 from sigap.stock import ledger
@@ -53,10 +55,7 @@ def location_for(owner) -> Location:
 
 
 def _check_office(*, by, office: Organisation) -> None:
-    if not by.is_officer:
-        raise DomainError(_("Only industry office staff record stock documents."))
-    if not Organisation.objects.editable_by(by).industry_offices().filter(pk=office.pk).exists():
-        raise DomainError(_("Choose an industry office of your region."), field="office")
+    check_office_staff(by=by, office=office, refusal=_("Only industry office staff record stock documents."))
 
 
 def _check_date(day: datetime.date, field: str = "date") -> None:
@@ -113,8 +112,7 @@ def issue_record(*, office: Organisation, recipient: Partner | Person, date: dat
     _check_office(by=by, office=office)
     _check_date(date)
     lines = _check_lines(lines)
-    code = by.region_code
-    if code is not None and not (recipient.region_id == code or recipient.region_id.startswith(f"{code}.")):
+    if not code_within(recipient.region_id, by.region_code):
         raise DomainError(_("The recipient is outside your region."), field="recipient")
     store, destination = location_for_office(office), location_for(recipient)
     document = _document(kind=DocumentKind.ISSUE, office=office, day=date, lines=lines, by=by, source=store,

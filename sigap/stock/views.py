@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sigap.lib.errors import DomainError
+from sigap.lib.errors import DomainError, show_on_form
 from sigap.production.selectors import material_yield
 from sigap.stock import services
 from sigap.stock.forms import (
@@ -40,8 +40,7 @@ def balance_list(request):
             balances = balances.filter(item=filters.cleaned_data["item"])
     balances = balances.select_related("item", "location__region").order_by("location__name", "item__name")
     page = Paginator(balances, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "stock/balance_list.html", {"filters": filters, "page": page,
-                                                       "query": _query(request)})
+    return render(request, "stock/balance_list.html", {"filters": filters, "page": page})
 
 
 @login_required
@@ -58,14 +57,7 @@ def movement_list(request):
         "posting__document"
     )
     page = Paginator(movements.order_by("-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "stock/movement_list.html", {"filters": filters, "page": page,
-                                                        "query": _query(request)})
-
-
-def _query(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+    return render(request, "stock/movement_list.html", {"filters": filters, "page": page})
 
 
 @login_required
@@ -78,7 +70,7 @@ def document_list(request):
     documents = documents.select_related("office", "supplier", "source", "destination")
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "stock/document_list.html", {
-        "page": page, "kind": kind, "kinds": DocumentKind.choices, "query": _query(request),
+        "page": page, "kind": kind, "kinds": DocumentKind.choices,
         "can_create": request.user.is_officer,
     })
 
@@ -108,7 +100,7 @@ def _document_view(request, *, form_class, record, template_title):
             with transaction.atomic():
                 document = record(form.cleaned_data, lines.lines())
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("%(number)s recorded.") % {"number": document.number})
             return redirect("stock:document-detail", pk=document.pk)
@@ -173,7 +165,7 @@ def adjustment_create(request):
         try:
             adjustment = services.adjustment_record(by=request.user, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Stock count recorded."))
             return redirect(adjustment.get_absolute_url())

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from sigap.accounts.models import Role
 from sigap.lib.errors import DomainError
 from sigap.organisations.models import Organisation
+from sigap.organisations.services import check_office_staff
 from sigap.people.models import Kind as PersonKind, Person
 from sigap.production.services import production_record
 from sigap.stock.services import issue_record
@@ -31,10 +32,7 @@ def _check_web_link(url: str, field: str) -> None:
 
 
 def _check_officer_of(*, by, office: Organisation) -> None:
-    if not by.is_officer:
-        raise DomainError(_("Only industry office staff organise trainings."))
-    if not Organisation.objects.editable_by(by).industry_offices().filter(pk=office.pk).exists():
-        raise DomainError(_("Choose an industry office of your region."), field="office")
+    check_office_staff(by=by, office=office, refusal=_("Only industry office staff organise trainings."))
 
 
 def _check_runner(*, by, training: Training) -> None:

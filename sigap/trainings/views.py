@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sigap.accounts.models import Role
-from sigap.lib.errors import DomainError
+from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.pdf import render_pdf
 from sigap.people.forms import PersonForm
 from sigap.people.models import Kind as PersonKind
@@ -38,10 +38,6 @@ def _runnable(request, pk):
     if not (request.user.is_officer or request.user.role == Role.INSTRUCTOR):
         raise PermissionDenied
     return training
-
-
-def _refused(form, error):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @login_required
@@ -94,7 +90,7 @@ def training_edit(request, pk=None):
             saved = services.training_save(by=request.user, training=Training.objects.get(pk=pk) if pk else None,
                                            instructors=instructors, **data)
         except DomainError as error:
-            _refused(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Training saved."))
             return redirect(saved)
@@ -123,7 +119,7 @@ def enrol(request, pk):
                             raise DomainError(_("Choose a participant."), field="person")
                     services.enrolment_create(training=training, person=person, by=request.user)
             except DomainError as error:
-                _refused(chosen, error)
+                show_on_form(chosen, error)
             else:
                 messages.success(request, _("%(name)s enrolled.") % {"name": person.name})
                 return redirect(training)
@@ -176,7 +172,7 @@ def attendance(request, pk):
             services.attendance_record(training=training, day=form.cleaned_data["day"], marks=form.marks(),
                                        by=request.user)
         except DomainError as error:
-            _refused(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Attendance saved."))
             return redirect(training)
@@ -192,7 +188,7 @@ def home_visit(request, pk):
         try:
             services.home_visit_record(by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Home visit recorded."))
             return redirect(training)
@@ -209,7 +205,7 @@ def output(request, pk):
         try:
             batch = services.output_record(by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Output recorded as batch %(code)s; it awaits inspection.")
                              % {"code": batch.code})
@@ -228,7 +224,7 @@ def kit(request, pk, enrolment_pk):
         try:
             services.kit_issue(enrolment=enrolment, by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Kit issued to %(name)s.") % {"name": enrolment.person.name})
             return redirect(training)
@@ -245,7 +241,7 @@ def material(request, pk):
         try:
             services.material_add(training=training, by=request.user, **form.cleaned_data)
         except DomainError as error:
-            _refused(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Learning material added."))
             return redirect(training)
@@ -305,7 +301,7 @@ def programme_create(request):
         try:
             services.programme_create(by=request.user, partner_offices=partner_offices, targets=targets_list, **data)
         except DomainError as error:
-            _refused(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("Programme saved."))
             return redirect("trainings:programme-list")
