@@ -7,6 +7,7 @@ file://), so a value typed into a document cannot make the server fetch a URL.
 import mimetypes
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -29,7 +30,10 @@ class SigapURLFetcher(URLFetcher):
             return super().fetch(url, headers)
         for prefix in (BASE_URL, settings.STATIC_URL):
             if url.startswith(prefix):
-                path = finders.find(url[len(prefix):].split("?")[0].lstrip("/"))
+                try:
+                    path = finders.find(url[len(prefix):].split("?")[0].lstrip("/"))
+                except SuspiciousFileOperation:  # ../ out of the static folders
+                    path = None
                 if path:
                     mime, _encoding = mimetypes.guess_type(path)
                     with open(path, "rb") as handle:

@@ -16,7 +16,8 @@ class AddressRegionMixin(forms.Form):
     """Adds a kecamatan select and a village select (filled by htmx when the kecamatan changes).
 
     The form's ``region_scope`` (a Kemendagri code, or None for all) limits both. ``cleaned_data["region"]``
-    is the village when one is chosen, otherwise the kecamatan.
+    is the village when one is chosen, otherwise the kecamatan (the form's clean() sets it from
+    ``chosen_region()``).
     """
 
     district = DistrictChoiceField(queryset=Region.objects.none(), label=_("District (kecamatan)"))
@@ -41,7 +42,7 @@ class AddressRegionMixin(forms.Form):
             (v.code, v.name) for v in villages
         ]
 
-    def clean_region(self):
+    def chosen_region(self):
         district = self.cleaned_data.get("district")
         village = self.cleaned_data.get("village")
         if district and village and village.parent_id != district.code:

@@ -13,7 +13,7 @@ class PartnerForm(AddressRegionMixin, forms.ModelForm):
     # Longer than 13 so that a NIB typed in groups is cleaned rather than refused.
     nib = forms.CharField(label=_("NIB"), max_length=20,
                           help_text=_("Business identification number (Nomor Induk Berusaha), 13 digits."))
-    phone = PhoneNumberField(label=_("phone/WhatsApp"), required=False)
+    phone = PhoneNumberField(label=_("Phone/WhatsApp"), required=False)
 
     class Meta:
         model = Partner
@@ -41,7 +41,7 @@ class PartnerForm(AddressRegionMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["region"] = self.clean_region()
+        cleaned["region"] = self.chosen_region()
         return cleaned
 
 
@@ -71,8 +71,8 @@ class PartnerFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        code = user.region_code if user.has_region_scope else ""
-        self.fields["regency"].queryset = Region.objects.regencies().within(code) if code != "" else Region.objects.none()
+        if user.has_region_scope:  # a partner user has only its own business to filter
+            self.fields["regency"].queryset = Region.objects.regencies().within(user.region_code)
         self.fields["q"].widget.attrs.update({"placeholder": _("Name, owner or NIB")})
 
     def apply(self, partners):

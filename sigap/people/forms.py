@@ -37,7 +37,7 @@ def check_nik(nik: str, *, birth_date: datetime.date | None, sex: str | None) ->
 class PersonForm(AddressRegionMixin, forms.ModelForm):
     # Longer than 16 so that a NIK typed in groups ("6308 0543 …") is cleaned rather than refused.
     nik = forms.CharField(label=_("NIK"), max_length=24, help_text=_("16 digits, as on the identity card (KTP)."))
-    phone = PhoneNumberField(label=_("phone/WhatsApp"), required=False)
+    phone = PhoneNumberField(label=_("Phone/WhatsApp"), required=False)
 
     class Meta:
         model = Person
@@ -71,7 +71,7 @@ class PersonForm(AddressRegionMixin, forms.ModelForm):
                                             sex=cleaned.get("sex")):
                 if field not in self.errors:
                     self.add_error(field, message)
-        cleaned["region"] = self.clean_region()
+        cleaned["region"] = self.chosen_region()
         return cleaned
 
 

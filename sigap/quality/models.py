@@ -3,7 +3,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sigap.regions.models import in_region
 
 
 class Criterion(models.Model):

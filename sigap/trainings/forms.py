@@ -11,7 +11,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TrainingForm(forms.ModelForm):
-    meeting_link = forms.URLField(label=_("meeting link"), required=False, assume_scheme="https")
+    meeting_link = forms.URLField(label=_("Meeting link"), required=False, assume_scheme="https")
 
     class Meta:
         model = Training

@@ -26,8 +26,6 @@ class Programme(models.Model):
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
 
-    objects = models.Manager()
-
     class Meta:
         ordering = ["-year", "name"]
         verbose_name = _("programme")

@@ -4,7 +4,6 @@ agencies' requests and their allocation to partners as production orders."""
 import datetime
 
 import pytest
-from django.db import IntegrityError
 from django.utils import timezone
 
 from sigap.accounts.models import Role, User

@@ -517,9 +517,9 @@ def test_the_training_report_is_a_pdf_with_output_against_target(finished):
     "sigap-static:///sigap/tidak-ada.css",
 ])
 def test_the_pdf_url_fetcher_refuses_what_is_not_sigaps_own(url):
-    from sigap.lib.pdf import SigapURLFetcher
+    from sigap.lib.pdf import ExternalResourceRefused, SigapURLFetcher
 
-    with pytest.raises(Exception):
+    with pytest.raises(ExternalResourceRefused):
         SigapURLFetcher().fetch(url)
 
 
