@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sigap.trainings",
     "sigap.handovers",
     "sigap.market",
+    "sigap.dashboards",
     "sigap.demo",
 ]
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import Role
+from sigap.dashboards import figures
+from sigap.dashboards.models import Measure
 from sigap.handovers import allocation
 from sigap.handovers.models import (
     DEFAULT_PATTERN, RECEIVER_KINDS, Handover, HandoverLine, NumberScheme, ProductionOrder, RequestLine,
@@ -66,6 +68,12 @@ def _check_nip(nip: str, field: str) -> None:
         raise DomainError(_("A NIP is 18 digits."), field=field)
 
 
+def _record_figures(handover: Handover, *, sign: int) -> None:
+    """Count a handover on its date for the giving office's regency; a void takes it out of that same day."""
+    figures.record([(handover.office.region_id, line.product_id, Measure.HANDED_OVER, handover.receiver_id,
+                     sign * line.quantity, 0) for line in handover.lines.all()], day=handover.handed_over_on)
+
+
 @transaction.atomic
 def handover_create(*, office: Organisation, receiver: Organisation, giver_name: str, giver_position: str,
                     receiver_name: str, receiver_position: str, purpose: str, handed_over_on: datetime.date,
@@ -116,10 +124,11 @@ def handover_create(*, office: Organisation, receiver: Organisation, giver_name:
     HandoverLine.objects.bulk_create(
         [HandoverLine(handover=handover, product=p, quantity=q, batch=b) for p, q, b in lines])
     handover.posting = ledger.post(
-        kind=PostingKind.HANDOVER, by=by, document=handover, note=handover.number,
+        kind=PostingKind.HANDOVER, by=by, document=handover, note=handover.number, on=handed_over_on,
         lines=[ledger.Line(product, store, -quantity) for product, quantity in totals.items()],
     )
     handover.save(update_fields=["posting"])
+    _record_figures(handover, sign=1)
     if request is not None:
         _update_request_status(request)
     return handover
@@ -166,6 +175,7 @@ def handover_void(*, handover: Handover, by, reason: str) -> Handover:
     handover.status = Status.VOID
     handover.void_reason = reason.strip()
     handover.save(update_fields=["voided_posting", "status", "void_reason"])
+    _record_figures(handover, sign=-1)
     if handover.request_id:
         _update_request_status(handover.request)
     return handover

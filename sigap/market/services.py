@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from lokal import parse_phone
 
 from sigap.accounts.models import Role
+from sigap.dashboards import figures
+from sigap.dashboards.models import Measure
 from sigap.lib.errors import DomainError
 from sigap.lib.images import check_image, resized_jpeg
 from sigap.market.models import MAX_PRICE, BuyerType, Channel, Inquiry, Listing, Sale
@@ -161,8 +163,10 @@ def sale_record(*, partner: Partner, product, sold_on: datetime.date, quantity: 
     sale = Sale.objects.create(partner=partner, product=product, sold_on=sold_on, quantity=quantity,
                                unit_price=unit_price, channel=channel, marketplace=marketplace.strip(),
                                buyer_type=buyer_type, recorded_by=by)
-    sale.posting = ledger.post(kind=PostingKind.SALE, by=by, document=sale,
+    sale.posting = ledger.post(kind=PostingKind.SALE, by=by, document=sale, on=sold_on,
                                lines=[ledger.Line(product, location_for_partner(partner), -quantity)],
                                note=f"{partner.name}: {quantity} {product.name}")
     sale.save(update_fields=["posting"])
+    figures.record([(partner.region_id, product.pk, Measure.SOLD, channel, quantity, quantity * unit_price)],
+                   day=sold_on)
     return sale

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import Role
+from sigap.dashboards import figures
+from sigap.dashboards.models import Measure
 from sigap.lib.errors import DomainError
 from sigap.regions.models import code_within
 from sigap.partners.models import Partner
@@ -53,4 +55,6 @@ def production_record(*, producer: Partner | Person, product, quantity: int, pro
     if not code:
         batch.code = f"{produced_on:%Y%m%d}-{batch.pk:05d}"
         batch.save(update_fields=["code"])
+    figures.record([(batch.region_id, product.pk, Measure.PRODUCED, training.pk if training else "", quantity, 0)],
+                   day=produced_on)
     return batch

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import Role
+from sigap.dashboards import figures
+from sigap.dashboards.models import Measure
 from sigap.lib.errors import DomainError
 from sigap.lib.images import check_image
 from sigap.production.models import Batch, Status
@@ -76,8 +78,11 @@ def inspection_record(*, batch: Batch, by, inspected_on: datetime.date, sample_s
         lines.insert(0, ledger.Line(batch.product, batch.location, Decimal(accepted)))
     if lines:
         inspection.posting = ledger.post(kind=PostingKind.PRODUCTION, lines=lines, by=by, document=inspection,
+                                         on=inspected_on,
                                          note=batch.code)
         inspection.save(update_fields=["posting"])
+    figures.record([(batch.region_id, batch.product_id, Measure.ACCEPTED, "", accepted, 0),
+                    (batch.region_id, batch.product_id, Measure.REJECTED, "", rejected, 0)], day=inspected_on)
     batch.status = Status.INSPECTED
     batch.save(update_fields=["status"])
     return inspection

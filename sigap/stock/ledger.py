@@ -7,15 +7,19 @@ opposite movements. Balances are locked in one fixed order (item, then location)
 postings that touch the same balances queue instead of deadlocking, and none can oversell.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from sigap.dashboards import figures
+from sigap.dashboards.models import Measure
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError
 from sigap.stock.models import Balance, Location, Movement, Posting, PostingKind
@@ -93,8 +97,10 @@ def _save_balances(balances) -> None:
                            [(quantity, pk) for pk, quantity in balances.values()])
 
 
-def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", reverses: Posting | None = None) -> Posting:
-    """Post signed lines as one posting. Refuses zero quantities and any balance going negative."""
+def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", reverses: Posting | None = None,
+         on: datetime.date | None = None) -> Posting:
+    """Post signed lines as one posting, dated ``on`` (the document's date; today if not given). Refuses zero
+    quantities and any balance going negative. The dashboards' figures move in the same transaction."""
     if not lines:
         raise LedgerError(_("A posting needs at least one line."))
     deltas: dict[tuple[int, int], Decimal] = {}
@@ -128,8 +134,9 @@ def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", rev
         if shortfalls:
             raise InsufficientStock(shortfalls)
 
+        day = on or timezone.localdate()
         posting = Posting.objects.create(
-            kind=kind, created_by=by, note=note[:255], reverses=reverses,
+            kind=kind, created_by=by, note=note[:255], reverses=reverses, occurred_on=day,
             document_type=ContentType.objects.get_for_model(document) if document is not None else None,
             document_id=document.pk if document is not None else None,
         )
@@ -141,6 +148,11 @@ def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", rev
                                       quantity=Decimal(line.quantity), balance_after=balance[1]))
         Movement.objects.bulk_create(movements)
         _save_balances(balances)
+        # A reversal counts against the kind of movement it undoes.
+        movement_kind = reverses.kind if reverses is not None else kind
+        figures.record([(line.location.region_id, line.item.pk, Measure.STOCK, movement_kind, line.quantity, 0)
+                        for line in lines], day=day)
+        figures.record_stock([(line.location.region_id, line.item.pk, line.quantity) for line in lines])
     return posting
 
 

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sigap.lib.scope import scoped
@@ -80,6 +81,7 @@ class Posting(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=PostingKind.choices)
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True, db_index=True)
+    occurred_on = models.DateField(_("date"), default=timezone.localdate)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=255, blank=True)
     document_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

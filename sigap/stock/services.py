@@ -97,7 +97,7 @@ def receipt_record(*, office: Organisation, supplier: Organisation | None, date:
     document = _document(kind=DocumentKind.RECEIPT, office=office, day=date, lines=lines, by=by, destination=store,
                          supplier=supplier, reference=reference, note=note)
     document.posting = ledger.post(
-        kind=PostingKind.RECEIPT, by=by, document=document, note=document.number,
+        kind=PostingKind.RECEIPT, by=by, document=document, note=document.number, on=date,
         lines=[ledger.Line(item, store, quantity) for item, quantity in lines],
     )
     document.save(update_fields=["posting"])
@@ -118,7 +118,7 @@ def issue_record(*, office: Organisation, recipient: Partner | Person, date: dat
     document = _document(kind=DocumentKind.ISSUE, office=office, day=date, lines=lines, by=by, source=store,
                          destination=destination, note=note)
     document.posting = ledger.post(
-        kind=PostingKind.ISSUE, by=by, document=document, note=document.number,
+        kind=PostingKind.ISSUE, by=by, document=document, note=document.number, on=date,
         lines=[line for item, quantity in lines for line in (ledger.Line(item, store, -quantity),
                                                               ledger.Line(item, destination, quantity))],
     )
@@ -141,7 +141,7 @@ def transfer_record(*, office: Organisation, source: Location, destination: Loca
     document = _document(kind=DocumentKind.TRANSFER, office=office, day=date, lines=lines, by=by, source=source,
                          destination=destination, note=note)
     document.posting = ledger.post(
-        kind=PostingKind.TRANSFER, by=by, document=document, note=document.number,
+        kind=PostingKind.TRANSFER, by=by, document=document, note=document.number, on=date,
         lines=[line for item, quantity in lines for line in (ledger.Line(item, source, -quantity),
                                                               ledger.Line(item, destination, quantity))],
     )
@@ -181,7 +181,7 @@ def adjustment_record(*, location: Location, item, counted: Decimal, counted_on:
         raise DomainError(_("The count equals the books; there is nothing to adjust."), field="counted")
     adjustment = Adjustment.objects.create(location=location, item=item, counted=counted, difference=difference,
                                            reason=reason.strip(), counted_on=counted_on, created_by=by)
-    adjustment.posting = ledger.post(kind=PostingKind.ADJUSTMENT, by=by, note=reason, document=adjustment,
+    adjustment.posting = ledger.post(kind=PostingKind.ADJUSTMENT, by=by, note=reason, document=adjustment, on=counted_on,
                                      lines=[ledger.Line(item, location, difference)])
     adjustment.save(update_fields=["posting"])
     return adjustment
