@@ -22,6 +22,7 @@ urlpatterns = [
     path("handovers/", include("sigap.handovers.urls")),
     path("bast/<str:code>/", handover_views.verify, name="verify"),
     path("katalog/", include("sigap.market.urls")),
+    path("dashboard/", include("sigap.dashboards.urls")),
     path("media/<path:path>", views.media, name="media"),
     path("admin/", admin.site.urls),
 ]

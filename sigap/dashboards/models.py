@@ -15,9 +15,18 @@ class Measure(models.TextChoices):
     PRODUCED = "produced", _("Produced")  # dimension: the training's id, or "" for partners' own production
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
-    HANDED_OVER = "handed_over", _("Handed over")  # dimension: the receiving organisation's id
+    HANDED_OVER = "handed_over", _("Handed over")  # dimension: the receiving organisation's id and the purpose
     SOLD = "sold", _("Sold")  # dimension: the sales channel; amount: revenue in rupiah
     STOCK = "stock", _("Stock movement")  # dimension: the kind of ledger posting
+
+
+def handover_dimension(receiver_id: int, purpose: str) -> str:
+    return f"{receiver_id}/{purpose}"
+
+
+def parse_handover_dimension(dimension: str) -> tuple[int, str]:
+    receiver_id, _slash, purpose = dimension.partition("/")
+    return int(receiver_id), purpose
 
 
 class Figure(models.Model):

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 
 from sigap.dashboards.figures import regency_of
-from sigap.dashboards.models import DailyFigure, Measure, MonthlyFigure, RegionStock
+from sigap.dashboards.models import DailyFigure, Measure, MonthlyFigure, RegionStock, handover_dimension
 
 BATCH_SIZE = 5000
 
@@ -30,10 +30,11 @@ def document_entries():
         yield (*key, Measure.ACCEPTED, "", row["accepted_total"], 0)
         yield (*key, Measure.REJECTED, "", row["rejected_total"], 0)
     for row in HandoverLine.objects.exclude(handover__status=HandoverStatus.VOID).values(
-            "handover__handed_over_on", "handover__office__region_id", "product_id", "handover__receiver_id"
-    ).annotate(total=Sum("quantity")).order_by():
+            "handover__handed_over_on", "handover__office__region_id", "product_id", "handover__receiver_id",
+            "handover__purpose").annotate(total=Sum("quantity")).order_by():
         yield (row["handover__handed_over_on"], row["handover__office__region_id"], row["product_id"],
-               Measure.HANDED_OVER, row["handover__receiver_id"], row["total"], 0)
+               Measure.HANDED_OVER, handover_dimension(row["handover__receiver_id"], row["handover__purpose"]),
+               row["total"], 0)
     for row in Sale.objects.values("sold_on", "partner__region_id", "product_id", "channel").annotate(
             total=Sum("quantity"), revenue=Sum(F("quantity") * F("unit_price"))).order_by():
         yield (row["sold_on"], row["partner__region_id"], row["product_id"], Measure.SOLD, row["channel"],

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from sigap.accounts.models import Role
 from sigap.dashboards import figures
-from sigap.dashboards.models import Measure
+from sigap.dashboards.models import Measure, handover_dimension
 from sigap.handovers import allocation
 from sigap.handovers.models import (
     DEFAULT_PATTERN, RECEIVER_KINDS, Handover, HandoverLine, NumberScheme, ProductionOrder, RequestLine,
@@ -70,8 +70,9 @@ def _check_nip(nip: str, field: str) -> None:
 
 def _record_figures(handover: Handover, *, sign: int) -> None:
     """Count a handover on its date for the giving office's regency; a void takes it out of that same day."""
-    figures.record([(handover.office.region_id, line.product_id, Measure.HANDED_OVER, handover.receiver_id,
-                     sign * line.quantity, 0) for line in handover.lines.all()], day=handover.handed_over_on)
+    figures.record([(handover.office.region_id, line.product_id, Measure.HANDED_OVER,
+                     handover_dimension(handover.receiver_id, handover.purpose), sign * line.quantity, 0)
+                    for line in handover.lines.all()], day=handover.handed_over_on)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ import mimetypes
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -51,6 +52,13 @@ def _font_config() -> FontConfiguration:
     if _fonts is None:
         _fonts = FontConfiguration()
     return _fonts
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A PDF the browser shows in its viewer, saved under ``filename``."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def render_pdf(template: str, context: dict) -> bytes:

@@ -1,0 +1,51 @@
+import datetime
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sigap.items.models import Item
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class MonthField(forms.CharField):
+    """A month typed as YYYY-MM (what <input type=month> sends); cleans to the month's first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2020-06"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        match = MONTH.match(value)
+        if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
+            raise forms.ValidationError(_("Give a month as YYYY-MM."))
+        return datetime.date(int(match[1]), int(match[2]), 1)
+
+
+class DashboardFilterForm(forms.Form):
+    region = forms.CharField(label=_("Area"), required=False, max_length=5)
+    start = MonthField(label=_("From month"), required=False)
+    end = MonthField(label=_("To month"), required=False)
+    product = forms.ModelChoiceField(label=_("Product"), required=False, empty_label=_("All products"),
+                                     queryset=Item.objects.filter(kind="product").order_by("name"))
+
+    def clean_region(self):
+        code = self.cleaned_data["region"].strip()
+        if code and not re.fullmatch(r"\d{2}(\.\d{2})?", code):
+            raise forms.ValidationError(_("Choose an area from the list."))
+        return code or None
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The last month comes before the first."))
+        return cleaned
+
+    def valid_value(self, name):
+        """A filter's value when it was understood, else None: a nonsense filter is dropped, not fatal."""
+        if not self.is_bound or name in self.errors:
+            return None
+        return self.cleaned_data.get(name)
