@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sigap.handovers",
     "sigap.market",
     "sigap.dashboards",
+    "sigap.opendata",
     "sigap.demo",
 ]
 
@@ -166,6 +167,10 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Excel imports: the largest upload, what it may unpack to (a zip bomb is refused before it is parsed), and rows.
+SIGAP_IMPORT_MAX_BYTES = envint("SIGAP_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+SIGAP_IMPORT_MAX_UNPACKED_BYTES = envint("SIGAP_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1)
+SIGAP_IMPORT_MAX_ROWS = envint("SIGAP_IMPORT_MAX_ROWS", 100_000, minimum=1)
 
 # Security. Behind HTTPS in production: SIGAP_HTTPS=1.
 HTTPS = envbool("SIGAP_HTTPS", False)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("bast/<str:code>/", handover_views.verify, name="verify"),
     path("katalog/", include("sigap.market.urls")),
     path("dashboard/", include("sigap.dashboards.urls")),
+    path("open-data/", include("sigap.opendata.urls")),
     path("media/<path:path>", views.media, name="media"),
     path("admin/", admin.site.urls),
 ]
