@@ -123,3 +123,19 @@ def client_for(user):
     if user is not None:
         client.force_login(user)
     return client
+
+
+def download_rows(response) -> list[list]:
+    """The rows of a CSV or Excel export, header first: CSV cells as text, Excel cells with their types (an empty
+    cell is None). Reading the body runs the export's queries, so count them around this call."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, response.status_code
+    body = b"".join(response.streaming_content)
+    if response["Content-Type"].startswith("text/csv"):
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    return [list(row) for row in load_workbook(io.BytesIO(body), read_only=True).active.iter_rows(values_only=True)]

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,8 @@ from sigap.handovers.forms import (
 from sigap.handovers.models import Handover, ProductionOrder, Status, SupplyRequest
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError, show_on_form
+from sigap.lib.export import export_response, local_time, requested_format
+from sigap.lib.pdf import pdf_response
 from sigap.partners.models import Partner
 
 PAGE_SIZE = 25
@@ -28,17 +29,47 @@ def _reader(user):
         raise PermissionDenied
 
 
-@login_required
-def handover_list(request):
+def _listed_handovers(request):
+    """The handovers the list shows and the status it is filtered by; the export starts from the same."""
     _reader(request.user)
-    handovers = Handover.objects.visible_to(request.user).select_related("office", "receiver")
+    handovers = Handover.objects.visible_to(request.user)
     status = request.GET.get("status", "")
     if status in Status.values:
         handovers = handovers.filter(status=status)
-    page = Paginator(handovers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return status, handovers
+
+
+@login_required
+def handover_list(request):
+    status, handovers = _listed_handovers(request)
+    page = Paginator(handovers.select_related("office", "receiver"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "handovers/handover_list.html", {
         "page": page, "status": status, "statuses": Status.choices, "can_create": request.user.is_officer,
     })
+
+
+@login_required
+def handover_export(request):
+    """The handover list with the current status filter, one row per certificate with what it handed over."""
+    _status, handovers = _listed_handovers(request)
+    handovers = handovers.select_related("office", "receiver").prefetch_related("lines__product").order_by(
+        "-handed_over_on", "-pk")
+    header = [_("Number"), _("Date"), _("Place"), _("Giving office"), _("Giver's signatory"),
+              _("Receiving organisation"), _("Receiver's signatory"), _("Purpose"), _("Products"), _("Status"),
+              _("Receipt confirmed at")]
+
+    def rows():
+        for handover in handovers.iterator(chunk_size=1000):
+            yield [handover.number, handover.handed_over_on.isoformat(), handover.place, handover.office.name,
+                   handover.giver_name, handover.receiver.name, handover.receiver_name,
+                   handover.get_purpose_display(), _lines_text(handover.lines.all()), handover.get_status_display(),
+                   local_time(handover.received_at)]
+
+    return export_response(requested_format(request), "serah-terima", header, rows())
+
+
+def _lines_text(lines) -> str:
+    return "; ".join(f"{line.quantity} {line.product.name}" for line in lines)
 
 
 @login_required
@@ -81,10 +112,7 @@ def certificate(request, pk):
     handover = get_object_or_404(Handover.objects.visible_to(request.user).select_related("office", "receiver"),
                                  pk=pk)
     pdf = certificate_pdf(handover, verify_url=request.build_absolute_uri(handover.get_verification_url()))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = handover.number.replace("/", "-")
-    response["Content-Disposition"] = f'inline; filename="BAST-{filename}.pdf"'
-    return response
+    return pdf_response(pdf, f"BAST-{handover.number.replace('/', '-')}.pdf")
 
 
 @login_required
@@ -134,18 +162,43 @@ def verify(request, code):
     })
 
 
-@login_required
-def request_list(request):
+def _listed_requests(request):
+    """The requests the list shows (open ones unless another status is asked for); the export starts from the
+    same."""
     _reader(request.user)
-    requests = SupplyRequest.objects.visible_to(request.user).select_related("agency", "office").prefetch_related(
-        "lines__product")
+    requests = SupplyRequest.objects.visible_to(request.user)
     status = request.GET.get("status", "open")
     if status != "all":
         requests = requests.filter(status=status)
+    return status, requests
+
+
+@login_required
+def request_list(request):
+    status, requests = _listed_requests(request)
     return render(request, "handovers/request_list.html", {
-        "requests": requests, "status": status,
+        "requests": requests.select_related("agency", "office").prefetch_related("lines__product"),
+        "status": status,
         "can_create": request.user.is_officer or request.user.role == Role.AGENCY,
     })
+
+
+@login_required
+def request_export(request):
+    """The request list with the current status, one row per request with the products asked for."""
+    _status, requests = _listed_requests(request)
+    requests = requests.select_related("agency", "office").prefetch_related("lines__product").order_by(
+        "needed_by", "pk")
+    header = [_("Requesting agency"), _("Office asked"), _("Needed by"), _("Products"), _("Status"), _("Note"),
+              _("Recorded")]
+
+    def rows():
+        for supply_request in requests.iterator(chunk_size=1000):
+            yield [supply_request.agency.name, supply_request.office.name, supply_request.needed_by.isoformat(),
+                   _lines_text(supply_request.lines.all()), supply_request.get_status_display(), supply_request.note,
+                   local_time(supply_request.created_at)]
+
+    return export_response(requested_format(request), "permintaan", header, rows())
 
 
 @login_required

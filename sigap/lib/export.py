@@ -9,10 +9,22 @@ import tempfile
 from collections.abc import Iterable, Sequence
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
+
+
+def requested_format(request) -> str:
+    """The ``format`` a download link asks for; anything unknown gets CSV."""
+    fmt = request.GET.get("format", "csv")
+    return fmt if fmt in FORMATS else "csv"
+
+
+def local_time(moment) -> str:
+    """An aware datetime as the office reads it ("2020-06-01 14:05"), since spreadsheets keep no time zone."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def neutralise(value):

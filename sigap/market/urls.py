@@ -14,4 +14,5 @@ urlpatterns = [
     path("inquiries/<int:pk>/answered/", views.inquiry_answered, name="inquiry-answered"),
     path("sales/", views.sale_list, name="sales"),
     path("sales/new/", views.sale_create, name="sale-create"),
+    path("sales/export/", views.sale_export, name="sale-export"),
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sigap.accounts.models import Role
 from sigap.lib.errors import DomainError, show_on_form
+from sigap.lib.export import export_response, requested_format
 from sigap.lib.phone import whatsapp_link
 from sigap.market import selectors, services
 from sigap.market.forms import (
@@ -139,16 +140,22 @@ def inquiry_answered(request, pk):
     return redirect("market:inquiries")
 
 
-@login_required
-def sale_list(request):
+def _listed_sales(request):
+    """The sales the list shows, of the year asked for when it is one, and that year ("" for all years); the
+    export starts from the same."""
     _market_user(request.user)
     sales = Sale.objects.visible_to(request.user)
     year = request.GET.get("year", "")
     if year.isdigit() and 2000 <= int(year) <= 2100:
-        sales = sales.filter(sold_on__year=int(year))
-    elif year:
-        messages.warning(request, _("%(year)s is not a year; showing all years.") % {"year": year[:10]})
-        year = ""
+        return sales.filter(sold_on__year=int(year)), year
+    return sales, ""
+
+
+@login_required
+def sale_list(request):
+    sales, year = _listed_sales(request)
+    if request.GET.get("year") and not year:
+        messages.warning(request, _("%(year)s is not a year; showing all years.") % {"year": request.GET["year"][:10]})
     page = Paginator(sales.select_related("partner", "product"), 50).get_page(request.GET.get("page"))
     return render(request, "market/sale_list.html", {
         "page": page, "year": year,
@@ -159,6 +166,22 @@ def sale_list(request):
         "by_partner": selectors.revenue_by(sales, "partner__name"),
         "by_month": selectors.revenue_by_month(sales),
     })
+
+
+@login_required
+def sale_export(request):
+    """The sales of the year shown (or all years), newest first."""
+    sales, _year = _listed_sales(request)
+    sales = sales.select_related("partner", "product").order_by("-sold_on", "-pk")
+    header = [_("Date"), _("IKM partner"), _("Product"), _("Quantity"), _("Unit price (Rp)"), _("Amount (Rp)"),
+              _("Channel"), _("Marketplace or shop"), _("Buyer")]
+
+    def rows():
+        for sale in sales.iterator(chunk_size=1000):
+            yield [sale.sold_on.isoformat(), sale.partner.name, sale.product.name, sale.quantity, sale.unit_price,
+                   sale.amount, sale.get_channel_display(), sale.marketplace, sale.get_buyer_type_display()]
+
+    return export_response(requested_format(request), "penjualan", header, rows())
 
 
 @login_required

@@ -9,20 +9,45 @@ from django.views.decorators.http import require_http_methods
 from sigap.accounts.models import Role
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError, show_on_form
+from sigap.lib.export import export_response, requested_format
 from sigap.production.models import Batch
 from sigap.quality.forms import CriterionFormSet, InspectionForm
 from sigap.quality.models import Inspection
 from sigap.quality.services import inspection_record
 
 
+def _require_region_scope(user):
+    if not user.has_region_scope:
+        raise PermissionDenied
+
+
 @login_required
 def worklist(request):
     """The health expert's work list: batches of their region waiting for inspection, oldest first."""
-    if not request.user.has_region_scope:
-        raise PermissionDenied
+    _require_region_scope(request.user)
     batches = (Batch.objects.visible_to(request.user).awaiting_inspection()
                .select_related("product", "producer_partner", "producer_person").order_by("produced_on", "pk"))
     return render(request, "quality/worklist.html", {"batches": batches})
+
+
+@login_required
+def inspection_export(request):
+    """Every inspection of the region's batches, newest first, for the same readers as the work list."""
+    _require_region_scope(request.user)
+    inspections = Inspection.objects.visible_to(request.user).select_related(
+        "batch__product", "batch__producer_partner", "batch__producer_person", "inspector").order_by(
+        "-inspected_on", "-pk")
+    header = [_("Batch code"), _("Product"), _("Producer"), _("Date produced"), _("Quantity"), _("Date inspected"),
+              _("Inspector"), _("Sample size"), _("Accepted"), _("Rejected"), _("Reason for rejects"), _("Notes")]
+
+    def rows():
+        for inspection in inspections.iterator(chunk_size=1000):
+            batch = inspection.batch
+            yield [batch.code, batch.product.name, batch.producer.name, batch.produced_on.isoformat(), batch.quantity,
+                   inspection.inspected_on.isoformat(), str(inspection.inspector), inspection.sample_size,
+                   inspection.accepted, inspection.rejected, inspection.reject_reason, inspection.notes]
+
+    return export_response(requested_format(request), "pemeriksaan", header, rows())
 
 
 @login_required

@@ -119,3 +119,13 @@ class StockFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = Location.objects.visible_to(user)
+
+    def apply(self, rows):
+        """Balances or movements of the chosen location and item."""
+        if not self.is_valid():  # a filter that does not validate is ignored rather than emptying the list
+            return rows
+        if self.cleaned_data["location"]:
+            rows = rows.filter(location=self.cleaned_data["location"])
+        if self.cleaned_data["item"]:
+            rows = rows.filter(item=self.cleaned_data["item"])
+        return rows

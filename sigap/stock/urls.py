@@ -5,7 +5,9 @@ from sigap.stock import views
 app_name = "stock"
 urlpatterns = [
     path("", views.balance_list, name="balances"),
+    path("export/", views.balance_export, name="balance-export"),
     path("movements/", views.movement_list, name="movements"),
+    path("movements/export/", views.movement_export, name="movement-export"),
     path("documents/", views.document_list, name="document-list"),
     path("documents/<int:pk>/", views.document_detail, name="document-detail"),
     path("documents/<int:pk>/void/", views.document_void, name="document-void"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sigap.lib.errors import DomainError, show_on_form
+from sigap.lib.export import export_response, local_time, requested_format
 from sigap.production.selectors import material_yield
 from sigap.stock import services
 from sigap.stock.forms import (
@@ -28,36 +29,65 @@ def _require_officer(user):
         raise PermissionDenied
 
 
-@login_required
-def balance_list(request):
+def _listed(request, model):
+    """The balances (or movements) the list shows: those of the user's locations, through the list's filters.
+    The exports start from the same."""
     _require_reader(request.user)
     filters = StockFilterForm(request.GET or None, user=request.user)
-    balances = Balance.objects.filter(location__in=Location.objects.visible_to(request.user)).exclude(quantity=0)
-    if filters.is_valid():
-        if filters.cleaned_data["location"]:
-            balances = balances.filter(location=filters.cleaned_data["location"])
-        if filters.cleaned_data["item"]:
-            balances = balances.filter(item=filters.cleaned_data["item"])
-    balances = balances.select_related("item", "location__region").order_by("location__name", "item__name")
+    return filters, filters.apply(model.objects.filter(location__in=Location.objects.visible_to(request.user)))
+
+
+@login_required
+def balance_list(request):
+    filters, balances = _listed(request, Balance)
+    balances = balances.exclude(quantity=0).select_related("item", "location__region").order_by(
+        "location__name", "item__name")
     page = Paginator(balances, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "stock/balance_list.html", {"filters": filters, "page": page})
 
 
 @login_required
+def balance_export(request):
+    """Stock on hand with the current filters."""
+    _filters, balances = _listed(request, Balance)
+    balances = balances.exclude(quantity=0).select_related("item", "location").order_by(
+        "location__name", "item__name", "pk")
+    header = [_("Location"), _("Kind"), _("Item code"), _("Item"), _("On hand"), _("Unit")]
+
+    def rows():
+        for balance in balances.iterator(chunk_size=1000):
+            yield [balance.location.name, balance.location.get_kind_display(), balance.item.code, balance.item.name,
+                   balance.quantity, balance.item.get_unit_display()]
+
+    return export_response(requested_format(request), "stok", header, rows())
+
+
+@login_required
 def movement_list(request):
-    _require_reader(request.user)
-    filters = StockFilterForm(request.GET or None, user=request.user)
-    movements = Movement.objects.filter(location__in=Location.objects.visible_to(request.user))
-    if filters.is_valid():
-        if filters.cleaned_data["location"]:
-            movements = movements.filter(location=filters.cleaned_data["location"])
-        if filters.cleaned_data["item"]:
-            movements = movements.filter(item=filters.cleaned_data["item"])
+    filters, movements = _listed(request, Movement)
     movements = movements.select_related("item", "location", "posting__created_by").prefetch_related(
         "posting__document"
     )
     page = Paginator(movements.order_by("-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "stock/movement_list.html", {"filters": filters, "page": page})
+
+
+@login_required
+def movement_export(request):
+    """The ledger's movements with the current filters, newest first."""
+    _filters, movements = _listed(request, Movement)
+    movements = movements.select_related("item", "location", "posting__created_by").order_by("-pk")
+    header = [_("Posted"), _("Kind"), _("Item code"), _("Item"), _("Location"), _("Quantity"), _("Balance"),
+              _("Unit"), _("Document or note"), _("Posted by")]
+
+    def rows():
+        for movement in movements.iterator(chunk_size=1000):
+            posting = movement.posting
+            yield [local_time(posting.created_at), posting.get_kind_display(), movement.item.code, movement.item.name,
+                   movement.location.name, movement.quantity, movement.balance_after, movement.item.get_unit_display(),
+                   posting.note, str(posting.created_by)]
+
+    return export_response(requested_format(request), "mutasi-stok", header, rows())
 
 
 @login_required

@@ -150,3 +150,12 @@ class MaterialForm(forms.Form):
 class TrainingFilterForm(forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=[("", _("All"))] + Mode.choices, required=False)
     product = forms.ModelChoiceField(Item.objects.products(), label=_("Product"), required=False)
+
+    def apply(self, trainings):
+        if not self.is_valid():  # a filter that does not validate is ignored rather than emptying the list
+            return trainings
+        if self.cleaned_data["mode"]:
+            trainings = trainings.filter(mode=self.cleaned_data["mode"])
+        if self.cleaned_data["product"]:
+            trainings = trainings.filter(product=self.cleaned_data["product"])
+        return trainings

@@ -5,6 +5,8 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -65,6 +67,17 @@ class TrainingQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.is_officer:
             return self.none()
         return self.filter(in_region(user.region_code, "office__region"))
+
+    def with_totals(self):
+        """Each training's number of participants and the units they reported, in the same query."""
+        from sigap.production.models import Batch
+
+        enrolled = (Enrolment.objects.filter(training=OuterRef("pk")).order_by().values("training")
+                    .annotate(count=Count("pk")).values("count"))
+        produced = (Batch.objects.filter(training=OuterRef("pk")).order_by().values("training")
+                    .annotate(total=Sum("quantity")).values("total"))
+        return self.annotate(participant_count=Coalesce(Subquery(enrolled), 0),
+                             produced=Coalesce(Subquery(produced), 0))
 
 
 class Training(models.Model):
@@ -143,6 +156,21 @@ class LearningMaterial(models.Model):
 class EnrolmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(training__in=Training.objects.visible_to(user))
+
+    def with_progress(self):
+        """Each participant's output in their training (reported, and accepted by inspection) and days present,
+        counted as ``training_progress`` counts them, in the same query."""
+        from sigap.production.models import Batch
+
+        batches = (Batch.objects.filter(training=OuterRef("training"), producer_person=OuterRef("person"))
+                   .order_by().values("training"))
+        present = (Attendance.objects.filter(enrolment=OuterRef("pk")).exclude(mode=AttendanceMode.ABSENT)
+                   .order_by().values("enrolment").annotate(count=Count("pk")).values("count"))
+        return self.annotate(
+            produced=Coalesce(Subquery(batches.annotate(total=Sum("quantity")).values("total")), 0),
+            accepted=Coalesce(Subquery(batches.annotate(total=Sum("inspection__accepted")).values("total")), 0),
+            days_present=Coalesce(Subquery(present), 0),
+        )
 
 
 class Enrolment(models.Model):

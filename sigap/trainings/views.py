@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -11,7 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from sigap.accounts.models import Role
 from sigap.lib.errors import DomainError, show_on_form
-from sigap.lib.pdf import render_pdf
+from sigap.lib.export import export_response, requested_format
+from sigap.lib.pdf import pdf_response, render_pdf
+from sigap.lib.phone import display_phone
 from sigap.people.forms import PersonForm
 from sigap.people.models import Kind as PersonKind
 from sigap.people.services import person_create
@@ -40,20 +41,71 @@ def _runnable(request, pk):
     return training
 
 
-@login_required
-def training_list(request):
+def _listed_trainings(request):
+    """The trainings the list shows, through its filters; the exports start from the same."""
     if not request.user.has_region_scope:
         raise PermissionDenied
     filters = TrainingFilterForm(request.GET or None)
-    trainings = Training.objects.visible_to(request.user).select_related("office", "product")
-    if filters.is_valid():
-        if filters.cleaned_data["mode"]:
-            trainings = trainings.filter(mode=filters.cleaned_data["mode"])
-        if filters.cleaned_data["product"]:
-            trainings = trainings.filter(product=filters.cleaned_data["product"])
+    return filters, filters.apply(Training.objects.visible_to(request.user))
+
+
+@login_required
+def training_list(request):
+    filters, trainings = _listed_trainings(request)
     return render(request, "trainings/training_list.html", {
-        "trainings": trainings, "filters": filters, "can_create": request.user.is_officer,
+        "trainings": trainings.select_related("office", "product"), "filters": filters,
+        "can_create": request.user.is_officer,
     })
+
+
+@login_required
+def training_export(request):
+    """The training list with the current filters, with each training's participants and output."""
+    _filters, trainings = _listed_trainings(request)
+    trainings = trainings.with_totals().select_related("programme", "office", "product").order_by(
+        "-starts_on", "title", "pk")
+    header = [_("Title"), _("Programme"), _("Organising office"), _("Mode"), _("First day"), _("Last day"),
+              _("Place"), _("Product"), _("Target output"), _("Participant quota"), _("Participants"),
+              _("Produced")]
+
+    def rows():
+        for training in trainings.iterator(chunk_size=1000):
+            yield [training.title, training.programme.name if training.programme else "", training.office.name,
+                   training.get_mode_display(), training.starts_on.isoformat(), training.ends_on.isoformat(),
+                   training.place, training.product.name, training.target, training.quota,
+                   training.participant_count, training.produced]
+
+    return export_response(requested_format(request), "pelatihan", header, rows())
+
+
+@login_required
+def participant_export(request):
+    """Every participant of the listed trainings with their target and output; NIK and phone only for the
+    roles that may see them."""
+    _filters, trainings = _listed_trainings(request)
+    user = request.user
+    enrolments = Enrolment.objects.visible_to(user).filter(training__in=trainings).with_progress().select_related(
+        "training__office", "person__region", "kit").order_by("-training__starts_on", "training__title",
+                                                              "training_id", "person__name", "pk")
+    header = [_("Training"), _("First day"), _("Last day"), _("Organising office"), _("Participant")]
+    header += [_("NIK")] if user.can_see_nik else []
+    header += [_("Sex"), _("Village or district")]
+    header += [_("Phone/WhatsApp")] if user.can_see_phone else []
+    header += [_("Target"), _("Produced"), _("Accepted"), _("Days present"), _("Material kit")]
+
+    def rows():
+        for enrolment in enrolments.iterator(chunk_size=1000):
+            training, person = enrolment.training, enrolment.person
+            row = [training.title, training.starts_on.isoformat(), training.ends_on.isoformat(),
+                   training.office.name, person.name]
+            row += [person.nik] if user.can_see_nik else []
+            row += [person.get_sex_display(), person.region.label()]
+            row += [display_phone(person.phone)] if user.can_see_phone else []
+            row += [enrolment.target, enrolment.produced, enrolment.accepted, enrolment.days_present,
+                    enrolment.kit.number if enrolment.kit else ""]
+            yield row
+
+    return export_response(requested_format(request), "peserta", header, rows())
 
 
 @login_required
@@ -249,12 +301,6 @@ def material(request, pk):
                                                            "title": _("Add learning material")})
 
 
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 @login_required
 def certificate(request, pk, enrolment_pk):
     training = _visible(request, pk)
@@ -265,13 +311,13 @@ def certificate(request, pk, enrolment_pk):
         messages.error(request, _("%(name)s did not meet the attendance needed for a certificate.")
                        % {"name": enrolment.person.name})
         return redirect(training)
-    return _pdf(render_pdf("trainings/certificate.pdf.html", context), f"sertifikat-{enrolment.pk}.pdf")
+    return pdf_response(render_pdf("trainings/certificate.pdf.html", context), f"sertifikat-{enrolment.pk}.pdf")
 
 
 @login_required
 def report(request, pk):
     training = _visible(request, pk)
-    return _pdf(render_pdf("trainings/report.pdf.html", report_context(training)), f"laporan-bimtek-{training.pk}.pdf")
+    return pdf_response(render_pdf("trainings/report.pdf.html", report_context(training)), f"laporan-bimtek-{training.pk}.pdf")
 
 
 @login_required
