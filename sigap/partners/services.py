@@ -1,26 +1,49 @@
 import datetime
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from sigap.lib.errors import DomainError
+from sigap.lib.spreadsheet import ImportRefused, Report, by_key
 from sigap.organisations.models import Organisation
+from sigap.partners.forms import PARTNER_IMPORT_COLUMNS
 from sigap.partners.models import Partner, PartnerProduct, Status
 from sigap.regions.models import Region, code_within
 
 PARTNER_FIELDS = ["name", "nib", "owner_name", "address", "region", "phone", "sector", "assisting_office",
                   "joined_on", "status"]
+IMPORT_BATCH_SIZE = 1000
+
+
+def _assisting_offices(by):
+    """The offices that may assist a partner ``by`` registers: the industry offices they see."""
+    return Organisation.objects.visible_to(by).industry_offices()
+
+
+def _check_registrar(by) -> None:
+    if not by.is_officer:
+        raise DomainError(_("Only industry office staff register IKM partners."))
+
+
+def _check_address(*, by, region: Region) -> None:
+    if not code_within(region.code, by.region_code):
+        raise DomainError(_("This address is outside your region."), field="district")
+
+
+def _check_assisting_office(office: Organisation | None, *, allowed: set) -> None:
+    if office is None or office.pk not in allowed:
+        raise DomainError(_("Choose an industry office of your region."), field="assisting_office")
 
 
 def _check_scope(*, by, region: Region, assisting_office: Organisation) -> None:
-    if not by.is_officer:
-        raise DomainError(_("Only industry office staff register IKM partners."))
-    if not code_within(region.code, by.region_code):
-        raise DomainError(_("This address is outside your region."), field="district")
-    if not Organisation.objects.visible_to(by).industry_offices().filter(pk=assisting_office.pk).exists():
-        raise DomainError(_("Choose an industry office of your region."), field="assisting_office")
+    _check_registrar(by)
+    _check_address(by=by, region=region)
+    _check_assisting_office(assisting_office, allowed=set(
+        _assisting_offices(by).filter(pk=assisting_office.pk).values_list("pk", flat=True)))
 
 
 def _set_products(partner: Partner, products: list[tuple]) -> None:
@@ -77,6 +100,65 @@ def partner_update(*, partner: Partner, by, products: list[tuple] | None = None,
     if products is not None:
         _set_products(partner, list(products))
     return partner
+
+
+@transaction.atomic
+def partners_import(*, rows, by) -> int:
+    """Register the partners of an Excel import, all or none (``rows`` from ``read_rows`` with
+    PARTNER_IMPORT_COLUMNS). Each row passes partner_create's rules: an officer, an address in their region, an
+    assisting office of their region, the model's validators; and its NIB is new, in SIGAP and in the file.
+    Regions, offices and NIBs are looked up once for the whole file. Returns how many were registered."""
+    _check_registrar(by)
+    report = Report(PARTNER_IMPORT_COLUMNS)
+    rows = list(rows)
+    # The form offers districts and villages only.
+    regions = by_key(Region.objects.filter(level__gte=3), "code", (row.values.get("region") for row in rows))
+    offices = {office.code.upper(): office for office in _assisting_offices(by)}
+    allowed = {office.pk for office in offices.values()}
+    taken = by_key(Partner.objects.only("nib"), "nib", (row.values.get("nib") for row in rows))
+    first_row_of = {}
+    partners = []
+    for row in rows:
+        report.add_row(row)
+        values = row.values
+        partner = Partner(**{name: values[name] for name in PARTNER_FIELDS if name in values
+                             and name not in {"region", "assisting_office"}})
+        region = regions.get(values.get("region"))
+        if region is not None:
+            partner.region = region
+            report.check(row.number, "region", _check_address, by=by, region=region)
+        elif values.get("region"):
+            report.add(row.number, "region", _("No village or district has this code."))
+        if "assisting_office" in values:
+            code = values["assisting_office"]
+            office = offices.get(code.upper()) if code else by.organisation
+            if report.check(row.number, "assisting_office", _check_assisting_office, office, allowed=allowed):
+                partner.assisting_office = office
+        nib = values.get("nib")
+        if nib in taken:
+            report.add(row.number, "nib", Partner._meta.get_field("nib").error_messages["unique"])
+        elif nib in first_row_of:
+            report.add(row.number, "nib", _("This NIB is also on row %(row)s.") % {"row": first_row_of[nib]})
+        elif nib:
+            first_row_of[nib] = row.number
+        try:
+            # Foreign keys and uniqueness are checked above, against what was loaded once.
+            partner.full_clean(exclude=[f.name for f in Partner._meta.fields if f.name not in values
+                                        or f.name in {"region", "assisting_office"}],
+                               validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    report.add(row.number, field, message)
+        partners.append(partner)
+    report.refuse_if_any()
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(partners, Partner, batch_size=IMPORT_BATCH_SIZE, default_user=by)
+    except IntegrityError:
+        raise ImportRefused.file(_("Someone registered some of these records while the file was checked; "
+                                   "upload it again to see which.")) from None
+    return len(partners)
 
 
 def _month_end(year: int, month: int) -> datetime.date:

@@ -7,16 +7,20 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_http_methods
 
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import FORMATS, export_response
 from sigap.lib.history import history_entries
 from sigap.lib.phone import display_phone, mask_phone, whatsapp_link
-from sigap.partners.forms import PartnerFilterForm, PartnerForm, PartnerProductFormSet
+from sigap.lib.spreadsheet import (CodeList, ImportForm, ImportRefused, read_rows, region_code_lists,
+                                   template_response)
+from sigap.organisations.models import Organisation
+from sigap.partners.forms import PARTNER_IMPORT_COLUMNS, PartnerFilterForm, PartnerForm, PartnerProductFormSet
 from sigap.partners.models import Partner
-from sigap.partners.services import partner_create, partner_update, partners_by_month
+from sigap.partners.services import partner_create, partner_update, partners_by_month, partners_import
 
 PAGE_SIZE = 25
 
@@ -170,3 +174,40 @@ def partner_growth(request):
         row["percent"] = round(100 * row["active"] / peak)
     years = range(today.year, max(first.year, today.year - 9) - 1, -1)
     return render(request, "partners/partner_growth.html", {"rows": rows, "year": year, "years": years})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_import(request):
+    """Partners from an Excel file, all or none; the problems of every row are listed when there are any."""
+    if not request.user.is_officer:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = partners_import(rows=read_rows(form.cleaned_data["file"], PARTNER_IMPORT_COLUMNS),
+                                    by=request.user)
+        except ImportRefused as error:
+            refused = error
+        else:
+            messages.success(request, ngettext("%(count)s partner registered.", "%(count)s partners registered.",
+                                               count) % {"count": count})
+            return redirect("partners:list")
+    return render(request, "import.html", {
+        "title": _("Import IKM partners"), "form": form, "refused": refused, "columns": PARTNER_IMPORT_COLUMNS,
+        "template_url": reverse("partners:import-template"), "back_url": reverse("partners:list"),
+    })
+
+
+@login_required
+def partner_import_template(request):
+    """The Excel template, with the sectors, the offices and the regions the officer may use."""
+    if not request.user.is_officer:
+        raise PermissionDenied
+    return template_response("impor-mitra-ikm", PARTNER_IMPORT_COLUMNS, lists=[
+        CodeList(_("Offices"), [_("Code"), _("Name")], Organisation.objects.visible_to(request.user)
+                 .industry_offices().values_list("code", "name")),
+        *region_code_lists(request.user),
+    ])
+

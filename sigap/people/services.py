@@ -1,20 +1,31 @@
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from sigap.lib.errors import DomainError
-from sigap.regions.models import code_within
-from sigap.people.forms import check_nik
-from sigap.people.models import Person
+from sigap.lib.spreadsheet import ImportRefused, Report, by_key
+from sigap.regions.models import Region, code_within
+from sigap.people.forms import PERSON_IMPORT_COLUMNS, check_nik
+from sigap.people.models import Kind, Person
 
 PERSON_FIELDS = ["name", "nik", "sex", "birth_date", "kind", "address", "region", "phone", "partner"]
+IMPORT_BATCH_SIZE = 1000
+
+
+def _check_registrar(by) -> None:
+    if not by.is_officer:
+        raise DomainError(_("Only industry office staff register people."))
+
+
+def _check_address(*, by, region: Region) -> None:
+    if not code_within(region.code, by.region_code):
+        raise DomainError(_("This address is outside your region."), field="district")
 
 
 def _check(*, by, fields) -> None:
-    if not by.is_officer:
-        raise DomainError(_("Only industry office staff register people."))
-    region = fields["region"]
-    if not code_within(region.code, by.region_code):
-        raise DomainError(_("This address is outside your region."), field="district")
+    _check_registrar(by)
+    _check_address(by=by, region=fields["region"])
     problems = check_nik(fields["nik"], birth_date=fields.get("birth_date"), sex=fields.get("sex"))
     if problems:
         field, message = problems[0]
@@ -45,3 +56,58 @@ def person_update(*, person: Person, by, **fields) -> Person:
     person._history_user = by
     person.save()
     return person
+
+
+@transaction.atomic
+def people_import(*, rows, by) -> int:
+    """Register the people of an Excel import, all or none (``rows`` from ``read_rows`` with
+    PERSON_IMPORT_COLUMNS). Each row passes person_create's rules: an officer, an address in their region, a
+    well-formed NIK that matches the birth date and sex, the model's validators; and its NIK is new, in SIGAP and
+    in the file. Regions and NIKs are looked up once for the whole file. Returns how many were registered."""
+    _check_registrar(by)
+    report = Report(PERSON_IMPORT_COLUMNS)
+    rows = list(rows)
+    # The form offers districts and villages only.
+    regions = by_key(Region.objects.filter(level__gte=3), "code", (row.values.get("region") for row in rows))
+    taken = by_key(Person.objects.only("nik"), "nik", (row.values.get("nik") for row in rows))
+    first_row_of = {}
+    people = []
+    for row in rows:
+        report.add_row(row)
+        values = row.values
+        person = Person(**{name: values[name] for name in PERSON_FIELDS if name in values and name != "region"})
+        person.kind = values.get("kind") or Kind.PARTICIPANT
+        region = regions.get(values.get("region"))
+        if region is not None:
+            person.region = region
+            report.check(row.number, "region", _check_address, by=by, region=region)
+        elif values.get("region"):
+            report.add(row.number, "region", _("No village or district has this code."))
+        nik = values.get("nik")
+        if nik:
+            for field, message in check_nik(nik, birth_date=values.get("birth_date"), sex=values.get("sex")):
+                report.add(row.number, field, message)
+        if nik in taken:
+            report.add(row.number, "nik", Person._meta.get_field("nik").error_messages["unique"])
+        elif nik in first_row_of:
+            report.add(row.number, "nik", _("This NIK is also on row %(row)s.") % {"row": first_row_of[nik]})
+        elif nik:
+            first_row_of[nik] = row.number
+        try:
+            # The region and uniqueness are checked above, against what was loaded once.
+            person.full_clean(exclude=[f.name for f in Person._meta.fields if f.name not in values
+                                       or f.name in {"region", "nik", "partner"}],
+                              validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    report.add(row.number, field, message)
+        people.append(person)
+    report.refuse_if_any()
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(people, Person, batch_size=IMPORT_BATCH_SIZE, default_user=by)
+    except IntegrityError:
+        raise ImportRefused.file(_("Someone registered some of these records while the file was checked; "
+                                   "upload it again to see which.")) from None
+    return len(people)

@@ -3,16 +3,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_http_methods
 
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import FORMATS, export_response
 from sigap.lib.history import history_entries
 from sigap.lib.phone import display_phone, mask_phone
-from sigap.people.forms import PersonFilterForm, PersonForm
+from sigap.lib.spreadsheet import ImportForm, ImportRefused, read_rows, region_code_lists, template_response
+from sigap.people.forms import PERSON_IMPORT_COLUMNS, PersonFilterForm, PersonForm
 from sigap.people.models import Person, mask_nik
-from sigap.people.services import person_create, person_update
+from sigap.people.services import people_import, person_create, person_update
 
 PAGE_SIZE = 25
 
@@ -126,3 +128,34 @@ def person_history(request, pk):
     return render(request, "people/person_history.html", {
         "person": person, "entries": history_entries(person, mask=mask),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_import(request):
+    """People from an Excel file, all or none; the problems of every row are listed when there are any."""
+    if not request.user.is_officer:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = people_import(rows=read_rows(form.cleaned_data["file"], PERSON_IMPORT_COLUMNS), by=request.user)
+        except ImportRefused as error:
+            refused = error
+        else:
+            messages.success(request, ngettext("%(count)s person registered.", "%(count)s people registered.",
+                                               count) % {"count": count})
+            return redirect("people:list")
+    return render(request, "import.html", {
+        "title": _("Import people"), "form": form, "refused": refused, "columns": PERSON_IMPORT_COLUMNS,
+        "template_url": reverse("people:import-template"), "back_url": reverse("people:list"),
+    })
+
+
+@login_required
+def person_import_template(request):
+    """The Excel template, with the regions the officer may use."""
+    if not request.user.is_officer:
+        raise PermissionDenied
+    return template_response("impor-orang", PERSON_IMPORT_COLUMNS, lists=region_code_lists(request.user))

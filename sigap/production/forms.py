@@ -4,7 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.accounts.models import Role
 from sigap.items.models import Item
+from sigap.lib.spreadsheet import Column
+from sigap.partners.forms import NibField
 from sigap.partners.models import Partner
+from sigap.people.forms import NikField
 from sigap.people.models import Kind as PersonKind, Person
 from sigap.production.models import MAX_BATCH, Status
 
@@ -42,3 +45,30 @@ class BatchForm(forms.Form):
 class BatchFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + Status.choices, required=False)
     product = forms.ModelChoiceField(Item.objects.products(), label=_("Product"), required=False)
+
+    def apply(self, batches):
+        if not self.is_valid():  # a filter that does not validate is ignored rather than emptying the list
+            return batches
+        if self.cleaned_data["status"]:
+            batches = batches.filter(status=self.cleaned_data["status"])
+        if self.cleaned_data["product"]:
+            batches = batches.filter(product=self.cleaned_data["product"])
+        return batches
+
+
+# The columns of the Excel import: the form's fields where it has them. The quantity's range and the date are
+# checked by the service's rules, as for a batch recorded on the form.
+PRODUCTION_IMPORT_COLUMNS = [
+    Column("code", BatchForm.base_fields["code"], example="HZ-2020-001"),
+    Column("partner_nib", NibField(label=_("Partner NIB"), required=False),
+           hint=_("The NIB of the IKM partner who made it; or leave it empty and give a participant's NIK."),
+           example="9120001230001"),
+    Column("person_nik", NikField(label=_("Participant NIK"), required=False),
+           hint=_("The NIK of the participant who made it, when no partner NIB is given."), example=""),
+    Column("product", forms.CharField(label=_("Product code"), max_length=40),
+           hint=_("See the sheet of products."), example="baju-hazmat"),
+    Column("quantity", forms.IntegerField(label=_("Quantity")), hint=_("A whole number."), example=40),
+    Column("produced_on", BatchForm.base_fields["produced_on"],
+           hint=_("A date cell, or a date written as 2020-06-01."), example="2020-06-01"),
+    Column("note", BatchForm.base_fields["note"], example=""),
+]

@@ -1,16 +1,20 @@
 import datetime
+from collections import defaultdict
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import Role
 from sigap.dashboards import figures
 from sigap.dashboards.models import Measure
+from sigap.items.models import Item
 from sigap.lib.errors import DomainError
+from sigap.lib.spreadsheet import ImportRefused, Report, by_key
 from sigap.regions.models import code_within
 from sigap.partners.models import Partner
-from sigap.people.models import Person
+from sigap.people.models import Kind as PersonKind, Person
+from sigap.production.forms import PRODUCTION_IMPORT_COLUMNS
 from sigap.production.models import MAX_BATCH, Batch
 from sigap.stock.services import location_for
 
@@ -26,18 +30,34 @@ def _check_reporter(*, by, producer) -> None:
         raise DomainError(_("This producer is outside your region."), field="producer")
 
 
+def _check_product(product) -> None:
+    if product.kind != "product":
+        raise DomainError(_("Choose a product, not a raw material."), field="product")
+
+
+def _check_quantity(quantity: int) -> None:
+    if not 1 <= quantity <= MAX_BATCH:
+        raise DomainError(_("The quantity must be between 1 and %(max)s.") % {"max": f"{MAX_BATCH:,}".replace(",", ".")},
+                          field="quantity")
+
+
+def _check_produced_on(produced_on: datetime.date, *, today: datetime.date | None = None) -> None:
+    if produced_on > (today or timezone.localdate()):
+        raise DomainError(_("The date cannot be in the future."), field="produced_on")
+
+
+def _automatic_code(produced_on: datetime.date, pk: int) -> str:
+    return f"{produced_on:%Y%m%d}-{pk:05d}"
+
+
 @transaction.atomic
 def production_record(*, producer: Partner | Person, product, quantity: int, produced_on: datetime.date, by,
                       code: str = "", note: str = "", training=None) -> Batch:
     """Record output of a partner or participant. It waits for inspection and is not yet stock."""
     _check_reporter(by=by, producer=producer)
-    if product.kind != "product":
-        raise DomainError(_("Choose a product, not a raw material."), field="product")
-    if not 1 <= quantity <= MAX_BATCH:
-        raise DomainError(_("The quantity must be between 1 and %(max)s.") % {"max": f"{MAX_BATCH:,}".replace(",", ".")},
-                          field="quantity")
-    if produced_on > timezone.localdate():
-        raise DomainError(_("The date cannot be in the future."), field="produced_on")
+    _check_product(product)
+    _check_quantity(quantity)
+    _check_produced_on(produced_on)
     code = code.strip().upper()
     if code and Batch.objects.filter(code=code).exists():
         raise DomainError(_("Another batch already has this code."), field="code")
@@ -53,8 +73,130 @@ def production_record(*, producer: Partner | Person, product, quantity: int, pro
     except IntegrityError:
         raise DomainError(_("Another batch already has this code."), field="code") from None
     if not code:
-        batch.code = f"{produced_on:%Y%m%d}-{batch.pk:05d}"
+        batch.code = _automatic_code(produced_on, batch.pk)
         batch.save(update_fields=["code"])
     figures.record([(batch.region_id, product.pk, Measure.PRODUCED, training.pk if training else "", quantity, 0)],
                    day=produced_on)
     return batch
+
+
+IMPORT_BATCH_SIZE = 2000
+
+
+def _import_producer(row, report: Report, *, partners: dict, people: dict):
+    """The producer a row names, by a partner's NIB or a participant's NIK (one of the two), and its column."""
+    if not row.has("partner_nib", "person_nik"):
+        return None, None
+    nib, nik = row.values["partner_nib"], row.values["person_nik"]
+    if bool(nib) == bool(nik):
+        report.add(row.number, "partner_nib", _("Choose either a partner or a participant."))
+        return None, None
+    if nib:
+        if nib not in partners:
+            report.add(row.number, "partner_nib", _("No active IKM partner with this NIB in your region."))
+        return partners.get(nib), "partner_nib"
+    if nik not in people:
+        report.add(row.number, "person_nik", _("No participant with this NIK in your region."))
+    return people.get(nik), "person_nik"
+
+
+@transaction.atomic
+def production_import(*, rows, by) -> int:
+    """Record the production reports of an Excel import, all or none (``rows`` from ``read_rows`` with
+    PRODUCTION_IMPORT_COLUMNS).
+
+    Each row passes production_record's own checks: a producer in the officer's region, a product rather than a
+    raw material, a quantity in range, a date not in the future, a batch code no other batch has (nor another
+    row). As on the form, the producer is an active partner or a participant the officer sees, and the product is
+    active. Producers, products and codes are looked up once for the whole file; batches are written in bulk and
+    numbered like production_record's. Returns how many were recorded.
+    """
+    if not by.is_officer:
+        raise DomainError(_("Only industry office staff import production reports."))
+    report = Report(PRODUCTION_IMPORT_COLUMNS)
+    rows = list(rows)
+    partners = by_key(Partner.objects.visible_to(by).active(), "nib",
+                      (row.values.get("partner_nib") for row in rows))
+    people = by_key(Person.objects.visible_to(by).filter(kind=PersonKind.PARTICIPANT), "nik",
+                    (row.values.get("person_nik") for row in rows))
+    products = by_key(Item.objects.active(), "code", (row.values.get("product") for row in rows))
+    codes = [(row.values.get("code") or "").strip().upper() for row in rows]
+    taken = by_key(Batch.objects.only("code"), "code", codes)
+    first_row_of = {}
+    reports = []
+    today = timezone.localdate()
+    for row, code in zip(rows, codes):
+        report.add_row(row)
+        values, number = row.values, row.number
+        producer, column = _import_producer(row, report, partners=partners, people=people)
+        if producer is not None:
+            report.check(number, column, _check_reporter, by=by, producer=producer)
+        product = products.get(values.get("product"))
+        if values.get("product"):
+            if product is None:
+                report.add(number, "product", _("No active product has this code."))
+            else:
+                report.check(number, "product", _check_product, product)
+        if "quantity" in values:
+            report.check(number, "quantity", _check_quantity, values["quantity"])
+        if "produced_on" in values:
+            report.check(number, "produced_on", _check_produced_on, values["produced_on"], today=today)
+        if code in taken:
+            report.add(number, "code", Batch._meta.get_field("code").error_messages["unique"])
+        elif code in first_row_of:
+            report.add(number, "code", _("This batch code is also on row %(row)s.") % {"row": first_row_of[code]})
+        elif code:
+            first_row_of[code] = number
+        if not report:
+            reports.append((code, producer, product, values["quantity"], values["produced_on"], values["note"]))
+    report.refuse_if_any()
+    del rows
+    try:
+        with transaction.atomic():
+            _create_batches(reports, by=by)
+    except IntegrityError:
+        raise ImportRefused.file(_("Someone recorded a batch with one of these codes while the file was checked; "
+                                   "upload it again to see which.")) from None
+    return len(reports)
+
+
+def _reserve_pks(count: int) -> list[int]:
+    """``count`` primary keys for new batches that no other row will take, so that an automatic code (which
+    carries the key) is known before the batch is written and each batch is written once. They come from
+    PostgreSQL's sequence; on SQLite, from past the highest key ever used, which no one else can take meanwhile
+    since SIGAP's SQLite transactions hold the write lock from their start (IMMEDIATE). Were that not so, the
+    insert would fail rather than reuse a key."""
+    if not count:
+        return []
+    quote = connection.ops.quote_name
+    table, column = Batch._meta.db_table, Batch._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, column, count])
+            return [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(f"SELECT MAX(n) FROM (SELECT MAX({quote(column)}) AS n FROM {quote(table)} "
+                       f"UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)", [table])
+        highest = cursor.fetchone()[0] or 0
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def _create_batches(reports: list[tuple], *, by) -> None:
+    """Writes the checked reports in bulk; a batch without a code gets production_record's automatic one."""
+    locations = {producer: location_for(producer) for producer in {entry[1] for entry in reports}}
+    pks = iter(_reserve_pks(len(reports)))
+    produced = defaultdict(list)
+    for start in range(0, len(reports), IMPORT_BATCH_SIZE):
+        batches = []
+        for code, producer, product, quantity, produced_on, note in reports[start:start + IMPORT_BATCH_SIZE]:
+            pk = next(pks)
+            # Keys rather than objects: setting a hundred thousand related objects costs seconds.
+            batches.append(Batch(
+                pk=pk, code=code or _automatic_code(produced_on, pk), product_id=product.pk, quantity=quantity,
+                produced_on=produced_on, producer_partner_id=producer.pk if isinstance(producer, Partner) else None,
+                producer_person_id=producer.pk if isinstance(producer, Person) else None,
+                region_id=producer.region_id, location_id=locations[producer].pk, note=note, reported_by_id=by.pk))
+            produced[produced_on].append((producer.region_id, product.pk, Measure.PRODUCED, "", quantity, 0))
+        Batch.objects.bulk_create(batches)
+    for day, entries in sorted(produced.items()):
+        figures.record(entries, day=day)

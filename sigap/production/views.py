@@ -3,14 +3,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.urls import reverse
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_http_methods
 
 from sigap.accounts.models import Role
+from sigap.items.models import Item
 from sigap.lib.errors import DomainError, show_on_form
-from sigap.production.forms import BatchFilterForm, BatchForm
+from sigap.lib.export import export_response, requested_format
+from sigap.lib.spreadsheet import CodeList, ImportForm, ImportRefused, read_rows, template_response
+from sigap.partners.models import Partner
+from sigap.production.forms import PRODUCTION_IMPORT_COLUMNS, BatchFilterForm, BatchForm
 from sigap.production.models import Batch
-from sigap.production.services import production_record
+from sigap.production.services import production_import, production_record
 from sigap.stock.models import Movement
 
 PAGE_SIZE = 25
@@ -21,22 +26,40 @@ def _may_report(user) -> bool:
     return user.is_superuser or user.role in REPORTERS
 
 
-@login_required
-def batch_list(request):
+def _listed_batches(request):
+    """The batches the list shows, through its filters; the export starts from the same."""
     if not (request.user.has_region_scope or request.user.partner_id):
         raise PermissionDenied
     filters = BatchFilterForm(request.GET or None)
-    batches = Batch.objects.visible_to(request.user)
-    if filters.is_valid():
-        if filters.cleaned_data["status"]:
-            batches = batches.filter(status=filters.cleaned_data["status"])
-        if filters.cleaned_data["product"]:
-            batches = batches.filter(product=filters.cleaned_data["product"])
+    return filters, filters.apply(Batch.objects.visible_to(request.user))
+
+
+@login_required
+def batch_list(request):
+    filters, batches = _listed_batches(request)
     batches = batches.select_related("product", "producer_partner", "producer_person", "inspection")
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "production/batch_list.html", {
         "filters": filters, "page": page, "can_create": _may_report(request.user),
     })
+
+
+@login_required
+def batch_export(request):
+    """The batch list with the current filters, with what inspection accepted of each."""
+    _filters, batches = _listed_batches(request)
+    batches = batches.select_related("product", "producer_partner", "producer_person", "training", "inspection")
+    header = [_("Batch code"), _("Date produced"), _("Producer"), _("Product"), _("Quantity"), _("Accepted"),
+              _("Rejected"), _("Status"), _("Training"), _("Note")]
+
+    def rows():
+        for batch in batches.order_by("-produced_on", "-pk").iterator(chunk_size=1000):
+            inspection = getattr(batch, "inspection", None)
+            yield [batch.code, batch.produced_on.isoformat(), batch.producer.name, batch.product.name, batch.quantity,
+                   inspection.accepted if inspection else None, inspection.rejected if inspection else None,
+                   batch.get_status_display(), batch.training.title if batch.training else "", batch.note]
+
+    return export_response(requested_format(request), "produksi", header, rows())
 
 
 @login_required
@@ -75,3 +98,42 @@ def batch_create(request):
             messages.success(request, _("Batch %(code)s recorded; it now awaits inspection.") % {"code": batch.code})
             return redirect("production:detail", pk=batch.pk)
     return render(request, "production/batch_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch_import(request):
+    """Production reports from an Excel file, all or none; the problems of every row are listed when there are
+    any. Officers only: partners and instructors report batch by batch."""
+    if not request.user.is_officer:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = production_import(rows=read_rows(form.cleaned_data["file"], PRODUCTION_IMPORT_COLUMNS),
+                                      by=request.user)
+        except ImportRefused as error:
+            refused = error
+        else:
+            messages.success(request, ngettext("%(count)s batch recorded; it now awaits inspection.",
+                                               "%(count)s batches recorded; they now await inspection.",
+                                               count) % {"count": count})
+            return redirect("production:list")
+    return render(request, "import.html", {
+        "title": _("Import production reports"), "form": form, "refused": refused,
+        "columns": PRODUCTION_IMPORT_COLUMNS, "template_url": reverse("production:import-template"),
+        "back_url": reverse("production:list"),
+    })
+
+
+@login_required
+def batch_import_template(request):
+    """The Excel template, with the products and the officer's active partners."""
+    if not request.user.is_officer:
+        raise PermissionDenied
+    return template_response("impor-produksi", PRODUCTION_IMPORT_COLUMNS, lists=[
+        CodeList(_("Products"), [_("Code"), _("Name")], Item.objects.products().active().values_list("code", "name")),
+        CodeList(_("IKM partners"), [_("NIB"), _("Name")],
+                 Partner.objects.visible_to(request.user).active().order_by("name").values_list("nib", "name")),
+    ])
