@@ -109,7 +109,7 @@ def test_a_product_filter_narrows_every_figure(active):
 def test_nonsense_filters_are_left_out_with_a_message(active, params):
     response = client_for(active.tala_officer).get(reverse("dashboards:show"), params)
     assert response.status_code == 200
-    assert "left out" in _text(response)
+    assert "Sebagian filter tidak dikenali dan diabaikan." in _text(response)
     assert response.context["board"].area.code == "63.01"
 
 
