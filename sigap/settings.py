@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "sigap.market",
     "sigap.dashboards",
     "sigap.opendata",
+    "sigap.api",
+    "ninja",
     "sigap.demo",
 ]
 
@@ -195,3 +197,12 @@ LOGGING = {
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# The REST API (/api/v1/): personal tokens last this many days; request rates per address (anonymous) and per
+# user, and for asking for a token. SIGAP_NUM_PROXIES: how many trusted proxies add to X-Forwarded-For.
+SIGAP_API_TOKEN_DAYS = envint("SIGAP_API_TOKEN_DAYS", 90, minimum=1)
+SIGAP_API_ANON_RATE = envstr("SIGAP_API_ANON_RATE", "60/m")
+SIGAP_API_USER_RATE = envstr("SIGAP_API_USER_RATE", "600/m")
+SIGAP_API_TOKEN_RATE = envstr("SIGAP_API_TOKEN_RATE", "10/m")
+NINJA_NUM_PROXIES = envint("SIGAP_NUM_PROXIES", 0, minimum=0)
+NINJA_PAGINATION_MAX_LIMIT = 100

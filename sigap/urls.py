@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from sigap import views
+from sigap.api.api import api
 from sigap.handovers import views as handover_views
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("katalog/", include("sigap.market.urls")),
     path("dashboard/", include("sigap.dashboards.urls")),
     path("open-data/", include("sigap.opendata.urls")),
+    path("api/v1/", api.urls),
     path("media/<path:path>", views.media, name="media"),
     path("admin/", admin.site.urls),
 ]
