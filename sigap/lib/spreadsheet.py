@@ -92,6 +92,18 @@ class Report:
             return False
         return True
 
+    def check_model(self, row: "Row", instance, *, checked: set[str]) -> None:
+        """The model's own field validation for the cells of a row that were clean, except ``checked`` (foreign
+        keys and uniqueness, which the import checks against what it loaded once)."""
+        try:
+            instance.full_clean(exclude=[f.name for f in instance._meta.fields
+                                         if f.name not in row.values or f.name in checked],
+                                validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add(row.number, field, message)
+
     def __bool__(self) -> bool:
         return self.total > 0
 
@@ -410,6 +422,44 @@ def template_response(filename: str, columns: Sequence[Column], *, lists: Sequen
 def _sheet_title(title: str) -> str:
     """Excel refuses some characters in sheet names and more than 31 of them."""
     return "".join(" " if ch in "[]:*?/\\" else ch for ch in title)[:31]
+
+
+def create_all(objects: list, model, *, by) -> int:
+    """Write an import's records with their history in one transaction; a record someone else registered
+    meanwhile refuses the whole file."""
+    from django.db import IntegrityError, transaction
+    from simple_history.utils import bulk_create_with_history
+
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(objects, model, batch_size=IMPORT_BATCH_SIZE, default_user=by)
+    except IntegrityError:
+        raise ImportRefused.file(_("Someone registered some of these records while the file was checked; "
+                                   "upload it again to see which.")) from None
+    return len(objects)
+
+
+IMPORT_BATCH_SIZE = 2000
+
+
+def import_page(request, *, title: str, columns: Sequence[Column], run, done, template_url: str, back_url: str):
+    """The upload page of an import: ``run(rows=…, by=…)`` imports all rows or raises ImportRefused, whose
+    problems the page lists; ``done(count)`` is the message on success, and the page goes back to ``back_url``."""
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = run(rows=read_rows(form.cleaned_data["file"], columns), by=request.user)
+        except ImportRefused as error:
+            refused = error
+        else:
+            messages.success(request, done(count))
+            return redirect(back_url)
+    return render(request, "import.html", {"title": title, "form": form, "refused": refused, "columns": columns,
+                                           "template_url": template_url, "back_url": back_url})
 
 
 class ImportForm(forms.Form):

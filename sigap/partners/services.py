@@ -1,14 +1,12 @@
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from sigap.lib.errors import DomainError
-from sigap.lib.spreadsheet import ImportRefused, Report, by_key
+from sigap.lib.spreadsheet import Report, by_key, create_all
 from sigap.organisations.models import Organisation
 from sigap.partners.forms import PARTNER_IMPORT_COLUMNS
 from sigap.partners.models import Partner, PartnerProduct, Status
@@ -16,7 +14,6 @@ from sigap.regions.models import Region, code_within
 
 PARTNER_FIELDS = ["name", "nib", "owner_name", "address", "region", "phone", "sector", "assisting_office",
                   "joined_on", "status"]
-IMPORT_BATCH_SIZE = 1000
 
 
 def _assisting_offices(by):
@@ -141,24 +138,11 @@ def partners_import(*, rows, by) -> int:
             report.add(row.number, "nib", _("This NIB is also on row %(row)s.") % {"row": first_row_of[nib]})
         elif nib:
             first_row_of[nib] = row.number
-        try:
-            # Foreign keys and uniqueness are checked above, against what was loaded once.
-            partner.full_clean(exclude=[f.name for f in Partner._meta.fields if f.name not in values
-                                        or f.name in {"region", "assisting_office"}],
-                               validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    report.add(row.number, field, message)
+        # Foreign keys and uniqueness are checked above, against what was loaded once.
+        report.check_model(row, partner, checked={"region", "assisting_office"})
         partners.append(partner)
     report.refuse_if_any()
-    try:
-        with transaction.atomic():
-            bulk_create_with_history(partners, Partner, batch_size=IMPORT_BATCH_SIZE, default_user=by)
-    except IntegrityError:
-        raise ImportRefused.file(_("Someone registered some of these records while the file was checked; "
-                                   "upload it again to see which.")) from None
-    return len(partners)
+    return create_all(partners, Partner, by=by)
 
 
 def _month_end(year: int, month: int) -> datetime.date:

@@ -15,8 +15,7 @@ from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import FORMATS, export_response
 from sigap.lib.history import history_entries
 from sigap.lib.phone import display_phone, mask_phone, whatsapp_link
-from sigap.lib.spreadsheet import (CodeList, ImportForm, ImportRefused, read_rows, region_code_lists,
-                                   template_response)
+from sigap.lib.spreadsheet import CodeList, import_page, region_code_lists, template_response
 from sigap.organisations.models import Organisation
 from sigap.partners.forms import PARTNER_IMPORT_COLUMNS, PartnerFilterForm, PartnerForm, PartnerProductFormSet
 from sigap.partners.models import Partner
@@ -182,22 +181,11 @@ def partner_import(request):
     """Partners from an Excel file, all or none; the problems of every row are listed when there are any."""
     if not request.user.is_officer:
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    refused = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = partners_import(rows=read_rows(form.cleaned_data["file"], PARTNER_IMPORT_COLUMNS),
-                                    by=request.user)
-        except ImportRefused as error:
-            refused = error
-        else:
-            messages.success(request, ngettext("%(count)s partner registered.", "%(count)s partners registered.",
-                                               count) % {"count": count})
-            return redirect("partners:list")
-    return render(request, "import.html", {
-        "title": _("Import IKM partners"), "form": form, "refused": refused, "columns": PARTNER_IMPORT_COLUMNS,
-        "template_url": reverse("partners:import-template"), "back_url": reverse("partners:list"),
-    })
+    return import_page(
+        request, title=_("Import IKM partners"), columns=PARTNER_IMPORT_COLUMNS, run=partners_import,
+        done=lambda count: ngettext("%(count)s partner registered.", "%(count)s partners registered.",
+                                    count) % {"count": count},
+        template_url=reverse("partners:import-template"), back_url=reverse("partners:list"))
 
 
 @login_required

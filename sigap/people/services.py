@@ -1,16 +1,13 @@
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from sigap.lib.errors import DomainError
-from sigap.lib.spreadsheet import ImportRefused, Report, by_key
+from sigap.lib.spreadsheet import Report, by_key, create_all
 from sigap.regions.models import Region, code_within
 from sigap.people.forms import PERSON_IMPORT_COLUMNS, check_nik
 from sigap.people.models import Kind, Person
 
 PERSON_FIELDS = ["name", "nik", "sex", "birth_date", "kind", "address", "region", "phone", "partner"]
-IMPORT_BATCH_SIZE = 1000
 
 
 def _check_registrar(by) -> None:
@@ -93,21 +90,8 @@ def people_import(*, rows, by) -> int:
             report.add(row.number, "nik", _("This NIK is also on row %(row)s.") % {"row": first_row_of[nik]})
         elif nik:
             first_row_of[nik] = row.number
-        try:
-            # The region and uniqueness are checked above, against what was loaded once.
-            person.full_clean(exclude=[f.name for f in Person._meta.fields if f.name not in values
-                                       or f.name in {"region", "nik", "partner"}],
-                              validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    report.add(row.number, field, message)
+        # Foreign keys and uniqueness are checked above, against what was loaded once.
+        report.check_model(row, person, checked={"region", "nik", "partner"})
         people.append(person)
     report.refuse_if_any()
-    try:
-        with transaction.atomic():
-            bulk_create_with_history(people, Person, batch_size=IMPORT_BATCH_SIZE, default_user=by)
-    except IntegrityError:
-        raise ImportRefused.file(_("Someone registered some of these records while the file was checked; "
-                                   "upload it again to see which.")) from None
-    return len(people)
+    return create_all(people, Person, by=by)

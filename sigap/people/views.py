@@ -11,7 +11,7 @@ from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import FORMATS, export_response
 from sigap.lib.history import history_entries
 from sigap.lib.phone import display_phone, mask_phone
-from sigap.lib.spreadsheet import ImportForm, ImportRefused, read_rows, region_code_lists, template_response
+from sigap.lib.spreadsheet import import_page, region_code_lists, template_response
 from sigap.people.forms import PERSON_IMPORT_COLUMNS, PersonFilterForm, PersonForm
 from sigap.people.models import Person, mask_nik
 from sigap.people.services import people_import, person_create, person_update
@@ -19,10 +19,20 @@ from sigap.people.services import people_import, person_create, person_update
 PAGE_SIZE = 25
 
 
+def _require_region_scope(user):
+    """Only an office's staff read the people registry."""
+    if not user.has_region_scope:
+        raise PermissionDenied
+
+
+def _require_officer(user):
+    if not user.is_officer:
+        raise PermissionDenied
+
+
 @login_required
 def person_list(request):
-    if not request.user.has_region_scope:
-        raise PermissionDenied
+    _require_region_scope(request.user)
     filters = PersonFilterForm(request.GET or None)
     people = Person.objects.visible_to(request.user)
     if filters.is_bound:
@@ -39,8 +49,7 @@ def person_list(request):
 @login_required
 def person_export(request):
     """The people list with the current filters; NIK and phone only for the roles that may see them."""
-    if not request.user.has_region_scope:
-        raise PermissionDenied
+    _require_region_scope(request.user)
     fmt = request.GET.get("format", "csv")
     if fmt not in FORMATS:
         fmt = "csv"
@@ -89,8 +98,7 @@ def _save(request, form, person=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create_view(request):
-    if not request.user.is_officer:
-        raise PermissionDenied
+    _require_officer(request.user)
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         person = _save(request, form)
@@ -134,28 +142,16 @@ def person_history(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_import(request):
     """People from an Excel file, all or none; the problems of every row are listed when there are any."""
-    if not request.user.is_officer:
-        raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    refused = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = people_import(rows=read_rows(form.cleaned_data["file"], PERSON_IMPORT_COLUMNS), by=request.user)
-        except ImportRefused as error:
-            refused = error
-        else:
-            messages.success(request, ngettext("%(count)s person registered.", "%(count)s people registered.",
-                                               count) % {"count": count})
-            return redirect("people:list")
-    return render(request, "import.html", {
-        "title": _("Import people"), "form": form, "refused": refused, "columns": PERSON_IMPORT_COLUMNS,
-        "template_url": reverse("people:import-template"), "back_url": reverse("people:list"),
-    })
+    _require_officer(request.user)
+    return import_page(
+        request, title=_("Import people"), columns=PERSON_IMPORT_COLUMNS, run=people_import,
+        done=lambda count: ngettext("%(count)s person registered.", "%(count)s people registered.",
+                                    count) % {"count": count},
+        template_url=reverse("people:import-template"), back_url=reverse("people:list"))
 
 
 @login_required
 def person_import_template(request):
     """The Excel template, with the regions the officer may use."""
-    if not request.user.is_officer:
-        raise PermissionDenied
+    _require_officer(request.user)
     return template_response("impor-orang", PERSON_IMPORT_COLUMNS, lists=region_code_lists(request.user))

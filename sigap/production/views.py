@@ -11,7 +11,7 @@ from sigap.accounts.models import Role
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
-from sigap.lib.spreadsheet import CodeList, ImportForm, ImportRefused, read_rows, template_response
+from sigap.lib.spreadsheet import CodeList, import_page, template_response
 from sigap.partners.models import Partner
 from sigap.production.forms import PRODUCTION_IMPORT_COLUMNS, BatchFilterForm, BatchForm
 from sigap.production.models import Batch
@@ -26,10 +26,15 @@ def _may_report(user) -> bool:
     return user.is_superuser or user.role in REPORTERS
 
 
+def _require_batch_reader(user):
+    """Office staff read their region's production reports, a partner user its own; the API asks the same."""
+    if not (user.has_region_scope or user.partner_id):
+        raise PermissionDenied
+
+
 def _listed_batches(request):
     """The batches the list shows, through its filters; the export starts from the same."""
-    if not (request.user.has_region_scope or request.user.partner_id):
-        raise PermissionDenied
+    _require_batch_reader(request.user)
     filters = BatchFilterForm(request.GET or None)
     return filters, filters.apply(Batch.objects.visible_to(request.user))
 
@@ -107,24 +112,11 @@ def batch_import(request):
     any. Officers only: partners and instructors report batch by batch."""
     if not request.user.is_officer:
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    refused = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = production_import(rows=read_rows(form.cleaned_data["file"], PRODUCTION_IMPORT_COLUMNS),
-                                      by=request.user)
-        except ImportRefused as error:
-            refused = error
-        else:
-            messages.success(request, ngettext("%(count)s batch recorded; it now awaits inspection.",
-                                               "%(count)s batches recorded; they now await inspection.",
-                                               count) % {"count": count})
-            return redirect("production:list")
-    return render(request, "import.html", {
-        "title": _("Import production reports"), "form": form, "refused": refused,
-        "columns": PRODUCTION_IMPORT_COLUMNS, "template_url": reverse("production:import-template"),
-        "back_url": reverse("production:list"),
-    })
+    return import_page(
+        request, title=_("Import production reports"), columns=PRODUCTION_IMPORT_COLUMNS, run=production_import,
+        done=lambda count: ngettext("%(count)s batch recorded; it now awaits inspection.",
+                                    "%(count)s batches recorded; they now await inspection.", count) % {"count": count},
+        template_url=reverse("production:import-template"), back_url=reverse("production:list"))
 
 
 @login_required

@@ -5,7 +5,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conftest import client_for
 from sigap.api.models import ApiToken, token_hash
 
 TOKEN_URL = "/api/v1/auth/token"
