@@ -95,3 +95,19 @@ def _no_content_security_policy_violations(request):
             if "Content Security Policy" in message.text else None)
     yield
     assert violations == [], violations
+
+
+def page_width(page) -> int:
+    return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+
+
+def sign_in(page, base: str, username: str, password: str = "sandi-rahasia-1") -> None:
+    """Sign in through the login page, as a person would."""
+    from django.urls import reverse
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}{reverse('login')}")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form button.primary").click()
+    expect(page).to_have_url(f"{base}{reverse('home')}")

@@ -15,7 +15,7 @@ from django.utils import translation
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from sigap.conftest import PHONE_WIDTH
+from sigap.conftest import PHONE_WIDTH, page_width
 from sigap.market.models import Inquiry
 from sigap.market.services import listing_save
 
@@ -23,10 +23,6 @@ pytestmark = pytest.mark.browser
 
 TITLE = "Baju hazmat spunbond, jahitan dilakban"
 WA_STUB = "<!doctype html><title>WhatsApp (stub)</title><p>wa.me stub</p>"
-
-
-def page_width(page: Page) -> int:
-    return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
 
 
 def photo(name: str, color) -> SimpleUploadedFile:

@@ -6,29 +6,16 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from sigap.conftest import PHONE_WIDTH
+from sigap.conftest import PHONE_WIDTH, page_width, sign_in
 from sigap.partners.models import Partner
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "sandi-rahasia-1"
 NEW_PARTNER = {
     "name": "Konveksi Baru Pelaihari", "nib": "9120001239999", "owner_name": "Ibu Ani", "address": "Jl. Baru 1",
     "district": "63.01.03", "village": "63.01.03.1004", "phone": "0812 5123 9999", "sector": "garment",
     "joined_on": "2020-06-01", "weekly_capacity": "25",
 }
-
-
-def page_width(page: Page) -> int:
-    return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}{reverse('login')}")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button.primary").click()
-    expect(page).to_have_url(f"{base}{reverse('home')}")
 
 
 def open_partner_list(page: Page, base: str) -> None:
