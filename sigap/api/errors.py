@@ -19,6 +19,10 @@ def error_body(detail: str, errors: dict | None = None, **extra) -> dict:
     return {"detail": str(detail), "errors": errors or {}, **extra}
 
 
+def _plain(quantity) -> str:
+    return format(quantity.normalize(), "f")
+
+
 def _field(location) -> str:
     """A field name from pydantic's location ("body", "payload", "lines", 0, "quantity") → "lines.0.quantity"."""
     parts = [str(p) for p in location if p not in ("body", "query", "path", "payload", "form", "file", "filters")]
@@ -54,8 +58,8 @@ def install(api) -> None:
 
     @api.exception_handler(InsufficientStock)
     def short(request, exc):
-        shortfalls = [{"item": s.item.code, "location": s.location.name, "available": str(s.available),
-                       "requested": str(s.requested), "missing": str(s.missing)} for s in exc.shortfalls]
+        shortfalls = [{"item": s.item.code, "location": s.location.name, "available": _plain(s.available),
+                       "requested": _plain(s.requested), "missing": _plain(s.missing)} for s in exc.shortfalls]
         return api.create_response(request, error_body(exc.message, shortfall=shortfalls), status=409)
 
     @api.exception_handler(DomainError)

@@ -1,5 +1,12 @@
+from decimal import Decimal
+from typing import Annotated
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PlainSerializer
+
+# Quantities and money as strings without trailing zeros ("20", "0.5"): the same on PostgreSQL and SQLite, and
+# never rounded by a client's floats.
+Quantity = Annotated[Decimal, PlainSerializer(lambda d: format(d.normalize(), "f"), return_type=str)]
 
 
 class Input(Schema):
@@ -14,3 +21,17 @@ class Error(Schema):
 
 
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error}
+
+
+class Shortfall(Schema):
+    item: str
+    location: str
+    available: Quantity
+    requested: Quantity
+    missing: Quantity
+
+
+class Overdraw(Error):
+    """409: the ledger refused the whole document; nothing was written."""
+
+    shortfall: list[Shortfall]

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,19 +20,33 @@ from sigap.regions.models import Level, Region, code_within
 LONGEST_PERIOD = 60  # months
 
 
-def _selection(request):
-    """The area, period and product the user asked for, within what they may see.
+@dataclass(frozen=True)
+class Selection:
+    area: Area
+    name: str
+    period: Period
+    product: object | None
+    own: str | None  # the user's own area: a regency, a province, or None for all of Indonesia
+    warnings: list[str]
+
+
+def require_dashboard_reader(user) -> None:
+    """Dashboards are for an office's staff (and administrators): they show a whole area."""
+    if not user.has_region_scope:
+        raise PermissionDenied
+
+
+def dashboard_selection(user, form: DashboardFilterForm) -> Selection:
+    """The area, period and product ``form`` asks for, within what ``user`` may see (the page and the API).
 
     A district office sees its regency; a provincial office its province and each of its regencies; an
     administrator all of Indonesia. An area outside the user's own answers 404; a filter that makes no sense is
-    dropped with a message.
+    dropped with a warning.
     """
-    user = request.user
-    if not user.has_region_scope:
-        raise PermissionDenied
-    form = DashboardFilterForm(request.GET or None)
+    require_dashboard_reader(user)
+    warnings = []
     if form.is_bound and not form.is_valid():
-        messages.warning(request, _("Some filters were not understood and were left out."))
+        warnings.append(_("Some filters were not understood and were left out."))
     own = user.region_code
     own = None if own is None else own[:5]
     code = form.valid_value("region") or own
@@ -45,9 +61,17 @@ def _selection(request):
     if first > last:
         first = month_add(last, -11)
     if month_add(first, LONGEST_PERIOD) <= last:
-        messages.warning(request, _("A dashboard covers at most five years; the first months were left out."))
+        warnings.append(_("A dashboard covers at most five years; the first months were left out."))
         first = month_add(last, -(LONGEST_PERIOD - 1))
-    return form, area, name, Period(first, last), form.valid_value("product"), own
+    return Selection(area, name, Period(first, last), form.valid_value("product"), own, warnings)
+
+
+def _selection(request):
+    form = DashboardFilterForm(request.GET or None)
+    selection = dashboard_selection(request.user, form)
+    for warning in selection.warnings:
+        messages.warning(request, warning)
+    return form, selection.area, selection.name, selection.period, selection.product, selection.own
 
 
 def _charts(board):

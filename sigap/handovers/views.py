@@ -29,6 +29,27 @@ def _reader(user):
         raise PermissionDenied
 
 
+def _is_receiver(user, handover) -> bool:
+    """Whether the user speaks for the organisation that received the handover (and so confirms its receipt)."""
+    return user.role == Role.AGENCY and user.organisation_id == handover.receiver_id
+
+
+def _may_request(user) -> bool:
+    """Agency users ask for goods; officers record a request on an agency's behalf."""
+    return user.is_officer or user.role == Role.AGENCY
+
+
+def _require_order_reader(user):
+    if not (user.has_region_scope or user.partner_id):
+        raise PermissionDenied
+
+
+def _allocation_candidates(supply_request, product) -> list:
+    """The partners an allocation of the product may go to: active ones of the office's region that make it."""
+    return list(Partner.objects.in_region(supply_request.office.region_id).active()
+                .filter(capabilities__item=product).order_by("name"))
+
+
 def _listed_handovers(request):
     """The handovers the list shows and the status it is filtered by; the export starts from the same."""
     _reader(request.user)
@@ -78,8 +99,7 @@ def handover_detail(request, pk):
         Handover.objects.visible_to(request.user).select_related("office", "receiver", "request", "received_by"),
         pk=pk)
     user = request.user
-    may_confirm = user.role == Role.AGENCY and user.organisation_id == handover.receiver_id \
-        and handover.status == Status.HANDED_OVER
+    may_confirm = _is_receiver(user, handover) and handover.status == Status.HANDED_OVER
     return render(request, "handovers/handover_detail.html", {
         "handover": handover, "lines": handover.lines.select_related("product", "batch"),
         "receipt_form": ReceiptForm(lines=handover.lines.select_related("product")) if may_confirm else None,
@@ -179,7 +199,7 @@ def request_list(request):
     return render(request, "handovers/request_list.html", {
         "requests": requests.select_related("agency", "office").prefetch_related("lines__product"),
         "status": status,
-        "can_create": request.user.is_officer or request.user.role == Role.AGENCY,
+        "can_create": _may_request(request.user),
     })
 
 
@@ -204,7 +224,7 @@ def request_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request):
-    if not (request.user.is_officer or request.user.role == Role.AGENCY):
+    if not _may_request(request.user):
         raise PermissionDenied
     form = RequestForm(request.POST or None, user=request.user)
     lines = RequestLineFormSet(request.POST or None, prefix="lines")
@@ -226,8 +246,7 @@ def _allocation_forms(supply_request, progress, data=None):
                                                           as_of=timezone.localdate())
         if shortfall <= 0:
             continue
-        candidates = list(Partner.objects.in_region(supply_request.office.region_id).active()
-                          .filter(capabilities__item=line.line.product).order_by("name"))
+        candidates = _allocation_candidates(supply_request, line.line.product)
         form = AllocationForm(data, prefix=f"p{line.line.product_id}", shares=proposal.shares, candidates=candidates,
                               initial={"due_on": supply_request.needed_by})
         forms.append({"product": line.line.product, "shortfall": shortfall, "proposal": proposal, "form": form})
@@ -256,8 +275,7 @@ def allocate(request, pk, product_pk):
     if not request.user.is_officer:
         raise PermissionDenied
     product = get_object_or_404(Item.objects.products(), pk=product_pk)
-    candidates = list(Partner.objects.in_region(supply_request.office.region_id).active()
-                      .filter(capabilities__item=product).order_by("name"))
+    candidates = _allocation_candidates(supply_request, product)
     form = AllocationForm(request.POST, prefix=f"p{product.pk}", shares=[], candidates=candidates)
     try:
         if not form.is_valid():
@@ -273,8 +291,7 @@ def allocate(request, pk, product_pk):
 
 @login_required
 def order_list(request):
-    if not (request.user.has_region_scope or request.user.partner_id):
-        raise PermissionDenied
+    _require_order_reader(request.user)
     orders = ProductionOrder.objects.visible_to(request.user).select_related("partner", "product",
                                                                               "request__agency")
     return render(request, "handovers/order_list.html", {"orders": orders})

@@ -16,6 +16,12 @@ def _require_staff(user):
         raise PermissionDenied
 
 
+def _require_officer(user):
+    """Only industry office staff keep the list of items and their bills of materials."""
+    if not user.is_officer:
+        raise PermissionDenied
+
+
 @login_required
 def item_list(request):
     _require_staff(request.user)
@@ -36,8 +42,7 @@ def item_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk=None):
-    if not request.user.is_officer:
-        raise PermissionDenied
+    _require_officer(request.user)
     item = get_object_or_404(Item, pk=pk) if pk else None
     form = ItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -54,8 +59,7 @@ def item_edit(request, pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bom_edit(request, pk):
-    if not request.user.is_officer:
-        raise PermissionDenied
+    _require_officer(request.user)
     product = get_object_or_404(Item.objects.products(), pk=pk)
     initial = [{"material": c.material_id, "quantity": c.quantity} for c in product.components.all()]
     formset = ComponentFormSet(request.POST or None, initial=initial, prefix="bom")

@@ -68,6 +68,12 @@ def _market_user(user):
         raise PermissionDenied
 
 
+def _require_seller(user):
+    """Listings and sales are kept by partner users and officers; buyers' data is theirs alone."""
+    if not (user.role == Role.PARTNER or user.is_officer):
+        raise PermissionDenied
+
+
 @login_required
 def my_listings(request):
     _market_user(request.user)
@@ -82,8 +88,7 @@ def my_listings(request):
 def listing_edit(request, pk=None):
     _market_user(request.user)
     listing = get_object_or_404(Listing.objects.visible_to(request.user), pk=pk) if pk else None
-    if not (request.user.role == Role.PARTNER or request.user.is_officer):
-        raise PermissionDenied
+    _require_seller(request.user)
     form = ListingForm(request.POST or None, request.FILES or None, instance=listing,
                        initial=None if listing else {"whatsapp": getattr(request.user.partner, "phone", "")})
     chooser = None if listing or request.user.role == Role.PARTNER else PartnerChoiceForm(
@@ -123,8 +128,7 @@ def listing_take_down(request, pk):
 
 @login_required
 def inquiry_list(request):
-    if not (request.user.is_officer or request.user.role == Role.PARTNER):
-        raise PermissionDenied
+    _require_seller(request.user)
     inquiries = Inquiry.objects.visible_to(request.user).select_related("listing__partner")
     return render(request, "market/inquiry_list.html", {"inquiries": inquiries[:200]})
 
@@ -188,8 +192,7 @@ def sale_export(request):
 @require_http_methods(["GET", "POST"])
 def sale_create(request):
     _market_user(request.user)
-    if not (request.user.role == Role.PARTNER or request.user.is_officer):
-        raise PermissionDenied
+    _require_seller(request.user)
     form = SaleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,10 +12,20 @@ from sigap.organisations.models import Organisation
 from sigap.organisations.services import organisation_create, organisation_update
 
 
+def _require_region_scope(user):
+    """The registry of offices and agencies is for an office's staff."""
+    if not user.has_region_scope:
+        raise PermissionDenied
+
+
+def _require_officer(user):
+    if not user.is_officer:
+        raise PermissionDenied
+
+
 @login_required
 def organisation_list(request):
-    if not request.user.has_region_scope:
-        raise PermissionDenied
+    _require_region_scope(request.user)
     organisations = Organisation.objects.visible_to(request.user).select_related("region")
     return render(request, "organisations/organisation_list.html", {
         "organisations": organisations, "can_create": request.user.is_officer,
@@ -45,8 +55,7 @@ def _save(request, form, organisation=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create_view(request):
-    if not request.user.is_officer:
-        raise PermissionDenied
+    _require_officer(request.user)
     form = OrganisationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         organisation = _save(request, form)

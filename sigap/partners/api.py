@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sigap.api.forms import cleaned
+from sigap.api.forms import FormInvalid, cleaned, formset_data, formset_errors, item_choices
 from sigap.api.pagination import Page
 from sigap.api.schemas import ERRORS, Input
 from sigap.lib.phone import display_phone, mask_phone
@@ -137,26 +137,16 @@ def _form_data(payload: dict, partner: Partner | None) -> dict:
     return data
 
 
-def _products(items: list | None, partner: Partner | None):
+def _products(items: list | None):
+    """The products a partner makes, through the page's formset; None leaves them as they are."""
     if items is None:
         return None
-    data = {"products-TOTAL_FORMS": len(items), "products-INITIAL_FORMS": 0}
-    from sigap.items.models import Item
-
-    codes = dict(Item.objects.filter(code__in=[i["product"] for i in items]).values_list("code", "pk"))
-    for n, item in enumerate(items):
-        data[f"products-{n}-item"] = codes.get(item["product"], "")
-        data[f"products-{n}-weekly_capacity"] = item["weekly_capacity"]
-    formset = PartnerProductFormSet(data, prefix="products")
-    if not formset.is_valid():
-        from sigap.api.forms import FormInvalid
-
-        errors = {}
-        for n, form_errors in enumerate(formset.errors):
-            for field, messages in form_errors.items():
-                errors[f"products.{n}.{'product' if field == 'item' else field}"] = [str(m) for m in messages]
-        for message in formset.non_form_errors():
-            errors.setdefault("products", []).append(str(message))
+    codes = item_choices([item["product"] for item in items])
+    formset = PartnerProductFormSet(formset_data([{"item": codes[item["product"]],
+                                                   "weekly_capacity": item["weekly_capacity"]} for item in items],
+                                                 prefix="products"), prefix="products")
+    errors = formset_errors(formset, prefix="products", names={"item": "product"})
+    if errors:
         raise FormInvalid(errors)
     return [(f.cleaned_data["item"], f.cleaned_data["weekly_capacity"]) for f in formset.forms if f.cleaned_data]
 
@@ -178,7 +168,7 @@ def partner_create_op(request, payload: PartnerIn):
         raise PermissionDenied
     body = payload.dict()
     form = PartnerForm(_form_data(body, None), user=request.user)
-    products = _products(body["products"], None)
+    products = _products(body["products"])
     with transaction.atomic():
         partner = partner_create(by=request.user, products=products or [], **_fields(form))
     return Status(201, _visible(request).get(pk=partner.pk))
@@ -190,7 +180,7 @@ def partner_update_op(request, partner_id: int, payload: PartnerPatch):
     partner = get_object_or_404(Partner.objects.editable_by(request.user), pk=partner_id)
     body = payload.dict(exclude_unset=True)
     form = PartnerForm(_form_data(body, partner), instance=partner, user=request.user)
-    products = _products(body.get("products"), partner)
+    products = _products(body.get("products"))
     with transaction.atomic():
         partner_update(partner=partner, by=request.user, products=products, **_fields(form))
     return _visible(request).get(pk=partner.pk)

@@ -21,6 +21,12 @@ def _require_region_scope(user):
         raise PermissionDenied
 
 
+def _require_inspector(user):
+    """Only health experts inspect; the API asks the same."""
+    if user.role != Role.HEALTH_EXPERT:
+        raise PermissionDenied
+
+
 @login_required
 def worklist(request):
     """The health expert's work list: batches of their region waiting for inspection, oldest first."""
@@ -54,8 +60,7 @@ def inspection_export(request):
 @require_http_methods(["GET", "POST"])
 def inspect(request, batch_pk):
     batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("product"), pk=batch_pk)
-    if request.user.role != Role.HEALTH_EXPERT:
-        raise PermissionDenied
+    _require_inspector(request.user)
     if batch.status != "awaiting":
         messages.info(request, _("This batch has already been inspected."))
         return redirect("production:detail", pk=batch.pk)

@@ -34,17 +34,36 @@ def _editable(request, pk):
     return get_object_or_404(Training.objects.editable_by(request.user).select_related("office", "product"), pk=pk)
 
 
+def _may_run(user) -> bool:
+    """Officers and instructors run a training's days: attendance, visits, output, materials."""
+    return user.is_officer or user.role == Role.INSTRUCTOR
+
+
+def _require_runner(user):
+    if not _may_run(user):
+        raise PermissionDenied
+
+
+def _require_region_scope(user):
+    """Training and programme lists are for an office's staff."""
+    if not user.has_region_scope:
+        raise PermissionDenied
+
+
+def _require_officer(user):
+    if not user.is_officer:
+        raise PermissionDenied
+
+
 def _runnable(request, pk):
     training = _visible(request, pk)
-    if not (request.user.is_officer or request.user.role == Role.INSTRUCTOR):
-        raise PermissionDenied
+    _require_runner(request.user)
     return training
 
 
 def _listed_trainings(request):
     """The trainings the list shows, through its filters; the exports start from the same."""
-    if not request.user.has_region_scope:
-        raise PermissionDenied
+    _require_region_scope(request.user)
     filters = TrainingFilterForm(request.GET or None)
     return filters, filters.apply(Training.objects.visible_to(request.user))
 
@@ -118,7 +137,7 @@ def training_detail(request, pk):
         "instructors": training.instructors.all(),
         "visits": training_home_visits(training),
         "can_edit": request.user.is_officer and Training.objects.editable_by(request.user).filter(pk=pk).exists(),
-        "can_run": request.user.is_officer or request.user.role == Role.INSTRUCTOR,
+        "can_run": _may_run(request.user),
     })
 
 
@@ -132,8 +151,7 @@ def training_home_visits(training):
 @require_http_methods(["GET", "POST"])
 def training_edit(request, pk=None):
     training = _editable(request, pk) if pk else None
-    if not request.user.is_officer:
-        raise PermissionDenied
+    _require_officer(request.user)
     form = TrainingForm(request.POST or None, instance=training, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -320,14 +338,20 @@ def report(request, pk):
     return pdf_response(render_pdf("trainings/report.pdf.html", report_context(training)), f"laporan-bimtek-{training.pk}.pdf")
 
 
-@login_required
-def programme_list(request):
-    if not request.user.has_region_scope:
-        raise PermissionDenied
+def visible_programmes(user):
+    """Programmes led by an office the user sees; only an office's staff read them."""
     from sigap.organisations.models import Organisation
 
-    programmes = Programme.objects.filter(office__in=Organisation.objects.visible_to(request.user)).select_related(
-        "office").prefetch_related("targets__product", "trainings")
+    if not user.has_region_scope:
+        return Programme.objects.none()
+    return Programme.objects.filter(office__in=Organisation.objects.visible_to(user))
+
+
+@login_required
+def programme_list(request):
+    _require_region_scope(request.user)
+    programmes = visible_programmes(request.user).select_related("office").prefetch_related(
+        "targets__product", "trainings")
     return render(request, "trainings/programme_list.html", {"programmes": programmes,
                                                               "can_create": request.user.is_officer})
 
@@ -335,8 +359,7 @@ def programme_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_create(request):
-    if not request.user.is_officer:
-        raise PermissionDenied
+    _require_officer(request.user)
     form = ProgrammeForm(request.POST or None, user=request.user)
     targets_formset = ProgrammeTargetFormSet(request.POST or None, prefix="targets")
     if request.method == "POST" and form.is_valid() and targets_formset.is_valid():

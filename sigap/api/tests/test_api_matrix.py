@@ -43,8 +43,179 @@ API = {
                                             lambda w: {"owner_name": "Pemilik Baru"},
                                             row(401, 200, 404, 200, 404, 404, 404, 404, 404, 200)),
     # --- registry and trainings: organisations, people, programmes, trainings, enrolments, attendance ---
+    "GET /api/v1/organisations": (None, None, REGIONAL),
+    "GET /api/v1/organisations/{organisation_id}": (lambda w: {"organisation_id": w.tala_office.pk}, None,
+                                                    row(401, 200, 404, 200, 404, 404, 404, 200, 404, 200)),
+    "POST /api/v1/organisations": (None, lambda w: {
+        "name": "Puskesmas Baru", "code": "PUSKESMAS-BARU", "kind": "health_facility",
+        "region_code": {"hsu_officer": "63.08", "province_officer": "63", "outsider": "64.01"}.get(
+            w.current_user, "63.01")}, OFFICERS_WRITE),
+    "GET /api/v1/people": (None, None, REGIONAL),
+    "GET /api/v1/people/{person_id}": (lambda w: {"person_id": w.tala_person.pk}, None,
+                                       row(401, 200, 404, 200, 404, 404, 404, 200, 404, 200)),
+    "POST /api/v1/people": (None, lambda w: {
+        "name": "Peserta Baru", "nik": "6301034502010002", "sex": "P", "birth_date": "2001-02-05",
+        "address": "Jl. Baru", "region_code": {"hsu_officer": "63.08.05", "outsider": "64.01.01"}.get(
+            w.current_user, "63.01.03")}, OFFICERS_WRITE),
+    "PATCH /api/v1/people/{person_id}": (lambda w: {"person_id": w.tala_person.pk},
+                                         lambda w: {"address": "Jl. Pindah"},
+                                         row(401, 200, 404, 200, 404, 404, 404, 404, 404, 200)),
+    "GET /api/v1/trainings/programmes": (None, None, REGIONAL),
+    "GET /api/v1/trainings/programmes/{programme_id}": (
+        lambda w: {"programme_id": w.tala_office.programmes.create(
+            name="Pemberdayaan IKM APD 2020", year=2020, starts_on="2020-05-01", ends_on="2020-12-31").pk},
+        None, row(401, 200, 404, 200, 404, 404, 404, 200, 404, 200)),
+    "POST /api/v1/trainings/programmes": (None, lambda w: {
+        "name": "Program APD", "year": 2020, "office_id": w.current_office_id, "starts_on": "2020-05-01",
+        "ends_on": "2020-12-31", "targets": [{"product": w.suit.code, "quantity": 100}]}, OFFICERS_WRITE),
+    "GET /api/v1/trainings": (None, None, REGIONAL),
+    "GET /api/v1/trainings/{training_id}": (lambda w: {"training_id": w.tala_training.pk}, None,
+                                            row(401, 200, 404, 200, 404, 404, 404, 200, 404, 200)),
+    "POST /api/v1/trainings": (None, lambda w: {
+        "title": "Bimtek masker", "office_id": w.current_office_id, "mode": "offline", "starts_on": "2020-07-01",
+        "ends_on": "2020-07-03", "product": w.suit.code, "quota": 5}, OFFICERS_WRITE),
+    "PATCH /api/v1/trainings/{training_id}": (lambda w: {"training_id": w.tala_training.pk},
+                                              lambda w: {"place": "Aula Pelaihari"},
+                                              row(401, 200, 404, 200, 404, 404, 404, 404, 404, 200)),
+    "GET /api/v1/trainings/{training_id}/enrolments": (lambda w: {"training_id": w.tala_training.pk}, None,
+                                                       row(401, 200, 404, 200, 404, 404, 404, 200, 404, 200)),
+    "POST /api/v1/trainings/{training_id}/enrolments": (
+        lambda w: {"training_id": w.tala_training.pk},
+        lambda w: {"person_id": w.tala_person.region.people.get_or_create(nik="6301034502010003", defaults={
+            "name": "Peserta Kedua", "sex": "P", "birth_date": "2001-02-05", "address": "Jl. Demo"})[0].pk},
+        row(401, 201, 404, 201, 404, 404, 404, 404, 404, 201)),
+    "PUT /api/v1/trainings/{training_id}/targets": (
+        lambda w: {"training_id": w.tala_training.pk},
+        lambda w: {"targets": [{"enrolment_id": w.tala_enrolment.pk, "target": 10}]},
+        row(401, 200, 404, 200, 404, 404, 404, 404, 404, 200)),
+    "POST /api/v1/trainings/{training_id}/targets/split": (lambda w: {"training_id": w.tala_training.pk}, None,
+                                                           row(401, 200, 404, 200, 404, 404, 404, 404, 404, 200)),
+    "GET /api/v1/trainings/{training_id}/attendance": (lambda w: {"training_id": w.tala_training.pk}, None,
+                                                       row(401, 200, 404, 200, 404, 404, 404, 403, 404, 200)),
+    "POST /api/v1/trainings/{training_id}/attendance": (
+        lambda w: {"training_id": w.tala_training.pk},
+        lambda w: {"day": "2020-06-01", "marks": [{"enrolment_id": w.tala_enrolment.pk, "mode": "in_person"}]},
+        row(401, 200, 404, 200, 404, 404, 404, 403, 404, 200)),
+    "POST /api/v1/trainings/{training_id}/output": (
+        lambda w: {"training_id": w.tala_training.pk},
+        lambda w: {"enrolment_id": w.tala_enrolment.pk, "quantity": 5, "produced_on": "2020-06-01"},
+        row(401, 201, 404, 201, 404, 404, 404, 403, 404, 201)),
     # --- stock, production, inspections, handovers, requests and allocations ---
+    # Office staff and partner users read stock and production (READERS); Tala's records answer 404 elsewhere.
+    "GET /api/v1/stock/balances": (None, None, row(401, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
+    "GET /api/v1/stock/movements": (None, None, row(401, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
+    "GET /api/v1/stock/documents": (None, None, row(401, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
+    "GET /api/v1/stock/documents/{document_id}": (lambda w: {"document_id": w.tala_receipt.pk}, None,
+                                                  row(401, 200, 404, 200, 404, 404, 404, 200, 404, 200)),
+    # into each officer's own store
+    "POST /api/v1/stock/receipts": (None, lambda w: {"office_id": w.current_office_id, "date": "2020-06-01",
+                                                     "lines": [{"item": w.fabric.code, "quantity": "10.5"}]},
+                                    OFFICERS_WRITE),
+    # from Tala's store, which other districts' officers cannot choose
+    "POST /api/v1/stock/issues": (None, lambda w: {"office_id": w.tala_office.pk, "partner_id": w.tala_partner.pk,
+                                                   "date": "2020-06-01",
+                                                   "lines": [{"item": w.fabric.code, "quantity": 10}]},
+                                  row(401, 201, 422, 201, 403, 422, 403, 403, 403, 201)),
+    "GET /api/v1/production/batches": (None, None, row(401, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
+    "GET /api/v1/production/batches/{batch_id}": (lambda w: {"batch_id": w.tala_batch.pk}, None,
+                                                  row(401, 200, 404, 200, 200, 404, 404, 200, 404, 200)),
+    # each reporter for a producer of its own region
+    "POST /api/v1/production/batches": (None, lambda w: {
+        "partner_id": {"hsu_officer": w.hsu_partner.pk, "instructor": w.hsu_partner.pk,
+                       "outsider": w.kaltim_partner.pk}.get(w.current_user, w.tala_partner.pk),
+        "product": w.suit.code, "quantity": 10, "produced_on": "2020-06-01"},
+        row(401, 201, 201, 201, 201, 201, 201, 403, 403, 201)),
+    "GET /api/v1/inspections": (None, None, REGIONAL),
+    "GET /api/v1/inspections/checklists/{product}": (lambda w: {"product": w.suit.code}, None, REGIONAL),
+    "GET /api/v1/inspections/{inspection_id}": (lambda w: {"inspection_id": w.tala_inspection.pk}, None,
+                                                row(401, 200, 404, 200, 200, 404, 404, 200, 404, 200)),
+    # as the inspection page: another region's batch is 404 before the role is 403
+    "POST /api/v1/inspections": (None, lambda w: {"batch_id": w.tala_batch.pk, "inspected_on": "2020-06-01",
+                                                  "sample_size": 2, "accepted": 10, "rejected": 0},
+                                 row(401, 403, 404, 403, 403, 404, 404, 201, 404, 403)),
+    # Office staff and agency users read handovers and requests (an agency its own).
+    "GET /api/v1/handovers": (None, None, row(401, 200, 200, 200, 403, 200, 200, 200, 200, 200)),
+    "POST /api/v1/handovers": (None, lambda w: {
+        "office_id": w.tala_office.pk, "giver_name": "Masturi", "giver_position": "Kepala Dinas",
+        "receiver_id": w.gtpp_tala.pk, "receiver_name": "Sekda", "receiver_position": "Sekretaris Daerah",
+        "purpose": "use", "handed_over_on": "2020-06-01", "place": "Pelaihari",
+        "lines": [{"product": w.suit.code, "quantity": 1}]},
+        row(401, 201, 422, 201, 403, 422, 403, 403, 403, 201)),
+    "GET /api/v1/handovers/{handover_id}": (lambda w: {"handover_id": w.tala_handover.pk}, None,
+                                            row(401, 200, 404, 200, 404, 404, 404, 200, 200, 200)),
+    "GET /api/v1/handovers/{handover_id}/certificate.pdf": (lambda w: {"handover_id": w.tala_handover.pk}, None,
+                                                            row(401, 200, 404, 200, 404, 404, 404, 200, 200, 200)),
+    "POST /api/v1/handovers/{handover_id}/void": (lambda w: {"handover_id": w.tala_handover.pk},
+                                                  lambda w: {"reason": "Salah penerima"},
+                                                  row(401, 200, 404, 200, 404, 404, 404, 403, 403, 200)),
+    "POST /api/v1/handovers/{handover_id}/receipt": (
+        lambda w: {"handover_id": w.tala_handover.pk},
+        lambda w: {"lines": [{"line_id": w.tala_handover.lines.get().pk, "quantity": 5}]},
+        row(401, 403, 404, 403, 404, 404, 404, 403, 200, 403)),
+    "GET /api/v1/handovers/requests": (None, None, row(401, 200, 200, 200, 403, 200, 200, 200, 200, 200)),
+    "POST /api/v1/handovers/requests": (None, lambda w: {
+        "agency_id": w.gtpp_tala.pk, "office_id": w.tala_office.pk, "needed_by": w.tala_request.needed_by.isoformat(),
+        "lines": [{"product": w.suit.code, "quantity": 50}]},
+        row(401, 201, 422, 201, 403, 422, 403, 403, 201, 201)),
+    "GET /api/v1/handovers/requests/{request_id}": (lambda w: {"request_id": w.tala_request.pk}, None,
+                                                    row(401, 200, 404, 200, 404, 404, 404, 200, 200, 200)),
+    "GET /api/v1/handovers/requests/{request_id}/allocation/{product}": (
+        lambda w: {"request_id": w.tala_request.pk, "product": w.suit.code}, None,
+        row(401, 200, 404, 200, 404, 404, 404, 403, 403, 200)),
+    "POST /api/v1/handovers/requests/{request_id}/allocation/{product}": (
+        lambda w: {"request_id": w.tala_request.pk, "product": w.suit.code},
+        lambda w: {"due_on": w.tala_request.needed_by.isoformat(),
+                   "quantities": [{"partner_id": w.tala_partner.pk, "quantity": 10}]},
+        row(401, 201, 404, 201, 404, 404, 404, 403, 403, 201)),
+    "GET /api/v1/handovers/orders": (None, None, row(401, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
     # --- regions, items and bills of materials, market, dashboard ---
+    "GET /api/v1/regions": (None, None, ANY_SIGNED_IN),
+    "GET /api/v1/regions/{code}": (lambda w: {"code": "63.01.03.1004"}, None, ANY_SIGNED_IN),
+    "GET /api/v1/regions/{code}/children": (lambda w: {"code": "63.01.03"}, None, ANY_SIGNED_IN),
+    "GET /api/v1/items": (None, None, REGIONAL),
+    "GET /api/v1/items/{item_id}": (lambda w: {"item_id": w.suit.pk}, None, REGIONAL),
+    "POST /api/v1/items": (None, lambda w: {"code": "masker-n95", "name": "Masker N95", "kind": "product",
+                                            "unit": "pcs"}, OFFICERS_WRITE),
+    "PATCH /api/v1/items/{item_id}": (lambda w: {"item_id": w.suit.pk}, lambda w: {"description": "Baju APD"},
+                                      row(401, 200, 200, 200, 403, 200, 403, 403, 403, 200)),
+    "PUT /api/v1/items/{item_id}/components": (
+        lambda w: {"item_id": w.suit.pk}, lambda w: {"components": [{"material": w.fabric.code, "quantity": "2.5"}]},
+        row(401, 200, 200, 200, 403, 200, 403, 403, 403, 200)),
+    "GET /api/v1/market/catalogue": (None, None, row(*[200] * 10)),
+    "GET /api/v1/market/catalogue/{listing_id}": (lambda w: {"listing_id": w.tala_listing.pk}, None,
+                                                  row(*[200] * 10)),
+    # signed-in callers only through the API (anonymous buyers use the listing page), five an hour per account
+    "POST /api/v1/market/catalogue/{listing_id}/inquiries": (
+        lambda w: {"listing_id": w.tala_listing.pk},
+        lambda w: {"name": "Pembeli", "phone": "081234567890", "quantity": 10}, row(401, *[201] * 9)),
+    "GET /api/v1/market/listings": (None, None, PARTNER_READERS),
+    "GET /api/v1/market/listings/{listing_id}": (lambda w: {"listing_id": w.tala_listing.pk}, None,
+                                                 TALA_PARTNER_READERS),
+    "POST /api/v1/market/listings": (
+        None, lambda w: {"partner_id": {"hsu_officer": w.hsu_partner.pk, "outsider": w.kaltim_partner.pk}.get(
+            w.current_user, w.tala_partner.pk), "product": w.suit.code, "title": "Baju hazmat", "price": 185000,
+            "min_order": 5, "whatsapp": "081251230001"},
+        row(401, 201, 201, 201, 201, 201, 403, 403, 403, 201)),
+    "PATCH /api/v1/market/listings/{listing_id}": (lambda w: {"listing_id": w.tala_listing.pk},
+                                                   lambda w: {"price": 190000},
+                                                   row(401, 200, 404, 200, 200, 404, 404, 403, 403, 200)),
+    "POST /api/v1/market/listings/{listing_id}/take-down": (
+        lambda w: {"listing_id": w.tala_listing.pk}, lambda w: {"reason": "Foto bukan produk sendiri"},
+        row(401, 200, 404, 200, 403, 404, 404, 403, 404, 200)),
+    "POST /api/v1/market/listings/{listing_id}/restore": (lambda w: {"listing_id": w.tala_listing.pk}, None,
+                                                          row(401, 200, 404, 200, 403, 404, 404, 403, 404, 200)),
+    "GET /api/v1/market/inquiries": (None, None, row(401, 200, 200, 200, 200, 200, 403, 403, 403, 200)),
+    "POST /api/v1/market/inquiries/{inquiry_id}/answered": (lambda w: {"inquiry_id": w.tala_inquiry.pk}, None,
+                                                            row(401, 200, 404, 200, 200, 404, 404, 404, 404, 200)),
+    "GET /api/v1/market/sales": (None, None, PARTNER_READERS),
+    "GET /api/v1/market/sales/revenue": (None, None, PARTNER_READERS),
+    # the Tala partner holds five accepted suits; the HSU and Paser partners hold none: an overdraw
+    "POST /api/v1/market/sales": (
+        None, lambda w: {"partner_id": {"hsu_officer": w.hsu_partner.pk, "outsider": w.kaltim_partner.pk}.get(
+            w.current_user, w.tala_partner.pk), "product": w.suit.code, "sold_on": "2020-06-02", "quantity": 1,
+            "unit_price": 185000, "channel": "offline", "buyer_type": "individual"},
+        row(401, 201, 409, 201, 201, 409, 403, 403, 403, 201)),
+    "GET /api/v1/dashboard": (None, None, REGIONAL),
 }
 
 
