@@ -6,6 +6,11 @@ from pydantic import ConfigDict, PlainSerializer
 
 # Quantities and money as strings without trailing zeros ("20", "0.5"): the same on PostgreSQL and SQLite, and
 # never rounded by a client's floats.
+# Patterns for codes and free text in queries and bodies (a NUL character is refused before, by a middleware).
+REGION_CODE = r"^[0-9.]{1,13}$"
+ITEM_CODE = r"^[-a-zA-Z0-9_]{1,40}$"
+TEXT = r"^[^\x00]*$"
+
 Quantity = Annotated[Decimal, PlainSerializer(lambda d: format(d.normalize(), "f"), return_type=str)]
 
 

@@ -1,6 +1,5 @@
 """Offices and agencies in the API: the registry as the organisation pages show it, scoped the same way."""
 
-from contextlib import contextmanager
 from typing import Literal
 
 from django.db.models import Q
@@ -8,10 +7,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sigap.api.forms import cleaned
+from sigap.api.forms import cleaned, field_names
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input
-from sigap.lib.errors import DomainError
+from sigap.api.schemas import ERRORS, REGION_CODE, TEXT, Input
 from sigap.organisations.forms import OrganisationForm
 from sigap.organisations.models import Kind, Organisation
 from sigap.organisations.services import organisation_create
@@ -24,8 +22,6 @@ router = Router(tags=["organisations"])
 FIELD_NAMES = {"region": "region_code"}
 KindCode = Literal[tuple(Kind.values)]
 # Codes and search text are checked before they reach a query (PostgreSQL refuses NUL characters, for one).
-REGION_CODE = r"^[0-9.]{1,13}$"
-TEXT = r"^[^\x00]*$"
 
 
 class OrganisationOut(Schema):
@@ -58,16 +54,6 @@ class OrganisationIn(Input):
     head_title: str = ""
 
 
-@contextmanager
-def _api_field_names():
-    """A refusal from the service names the field as the API does."""
-    try:
-        yield
-    except DomainError as error:
-        error.field = FIELD_NAMES.get(error.field, error.field)
-        raise
-
-
 @router.get("", response={200: list[OrganisationOut], **ERRORS})
 @paginate(Page)
 def organisation_list(request, filters: OrganisationFilters = Query(...)):
@@ -98,6 +84,6 @@ def organisation_create_op(request, payload: OrganisationIn):
     data = payload.dict()
     data["region"] = data.pop("region_code")
     form = OrganisationForm(data, user=request.user)
-    with _api_field_names():
+    with field_names(FIELD_NAMES):
         organisation = organisation_create(by=request.user, **cleaned(form, FIELD_NAMES))
     return Status(201, organisation)

@@ -3,17 +3,15 @@ show them (NIK and the full birth date for the roles that may see the NIK, phone
 them)."""
 
 import datetime
-from contextlib import contextmanager
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sigap.api.forms import cleaned
+from sigap.api.forms import cleaned, field_names
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input
-from sigap.lib.errors import DomainError
+from sigap.api.schemas import ERRORS, REGION_CODE, TEXT, Input
 from sigap.people.forms import PersonForm
 from sigap.people.models import Kind, Person
 from sigap.people.services import person_create, person_update
@@ -27,8 +25,6 @@ router = Router(tags=["people"])
 FIELD_NAMES = {"district": "region_code", "village": "region_code", "region": "region_code"}
 KindCode = Literal[tuple(Kind.values)]
 # Codes and search text are checked before they reach a query (PostgreSQL refuses NUL characters, for one).
-REGION_CODE = r"^[0-9.]{1,13}$"
-TEXT = r"^[^\x00]*$"
 
 
 class PersonOut(Schema):
@@ -91,16 +87,6 @@ class PersonPatch(Input):
     phone: str | None = None
 
 
-@contextmanager
-def _api_field_names():
-    """A refusal from the service names the field as the API does."""
-    try:
-        yield
-    except DomainError as error:
-        error.field = FIELD_NAMES.get(error.field, error.field)
-        raise
-
-
 def _form_data(payload: dict, person: Person | None) -> dict:
     """The person form's fields from a payload, starting from the person's current values on a change; a field
     sent as null is emptied."""
@@ -146,7 +132,7 @@ def person_create_op(request, payload: PersonIn):
     well-formed NIK that matches the birth date and sex and is not registered yet)."""
     _require_officer(request.user)
     form = PersonForm(_form_data(payload.dict(), None), user=request.user)
-    with _api_field_names():
+    with field_names(FIELD_NAMES):
         person = person_create(by=request.user, **_fields(form))
     return Status(201, person)
 
@@ -156,6 +142,6 @@ def person_update_op(request, person_id: int, payload: PersonPatch):
     """Change a person; only the fields sent change. Officers of the person's region, as on the edit page."""
     person = get_object_or_404(Person.objects.editable_by(request.user), pk=person_id)
     form = PersonForm(_form_data(payload.dict(exclude_unset=True), person), instance=person, user=request.user)
-    with _api_field_names():
+    with field_names(FIELD_NAMES):
         saved = person_update(person=Person.objects.get(pk=person.pk), by=request.user, **_fields(form))
     return saved

@@ -2,7 +2,6 @@
 the same scopes, forms and services as the training pages."""
 
 import datetime
-from contextlib import contextmanager
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
@@ -11,11 +10,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sigap.api.forms import FormInvalid, cleaned
+from sigap.api.forms import FormInvalid, cleaned, field_names
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input
+from sigap.api.schemas import ERRORS, ITEM_CODE, REGION_CODE, TEXT, Input
 from sigap.items.models import Item
-from sigap.lib.errors import DomainError
 from sigap.people.templatetags.personal_data import nik_for, phone_for
 from sigap.regions.models import in_region
 from sigap.trainings import services
@@ -36,19 +34,6 @@ FIELD_NAMES = {"programme": "programme_id", "office": "office_id", "partner_offi
                "person": "person_id"}
 ModeCode = Literal[tuple(Mode.values)]
 # Codes and search text are checked before they reach a query (PostgreSQL refuses NUL characters, for one).
-REGION_CODE = r"^[0-9.]{1,13}$"
-ITEM_CODE = r"^[-a-zA-Z0-9_]{1,40}$"
-TEXT = r"^[^\x00]*$"
-
-
-@contextmanager
-def _api_field_names():
-    """A refusal from a service names the field as the API does."""
-    try:
-        yield
-    except DomainError as error:
-        error.field = FIELD_NAMES.get(error.field, error.field)
-        raise
 
 
 def _product_pks(codes) -> dict[str, int]:
@@ -172,7 +157,7 @@ def programme_create(request, payload: ProgrammeIn):
     fields = dict(cleaned(form, FIELD_NAMES))
     targets = _programme_targets(body["targets"])
     partner_offices = fields.pop("partner_offices")
-    with _api_field_names():
+    with field_names(FIELD_NAMES):
         programme = services.programme_create(by=request.user, partner_offices=partner_offices, targets=targets,
                                               **fields)
     return Status(201, _programmes(request).get(pk=programme.pk))
@@ -329,7 +314,7 @@ def _training_form_data(payload: dict, training: Training | None) -> dict:
 def _save_training(request, form, training: Training | None) -> Training:
     fields = dict(cleaned(form, FIELD_NAMES))
     instructors = fields.pop("instructors")
-    with _api_field_names():
+    with field_names(FIELD_NAMES):
         return services.training_save(by=request.user, training=training, instructors=instructors, **fields)
 
 
@@ -473,7 +458,7 @@ def enrolment_create(request, training_id: int, payload: EnrolmentIn):
     training = _editable(request, training_id)
     form = EnrolForm({"person": payload.person_id}, user=request.user, training=training)
     person = cleaned(form, FIELD_NAMES)["person"]
-    with _api_field_names():
+    with field_names(FIELD_NAMES):
         enrolment = services.enrolment_create(training=training, person=person, by=request.user)
     return Status(201, _enrolments(training).get(pk=enrolment.pk))
 
@@ -580,7 +565,7 @@ def attendance_record(request, training_id: int, payload: AttendanceIn):
         raise FormInvalid(errors)
     form = AttendanceForm(data, enrolments=enrolments)
     names = {f"p{pk}": f"marks.{n}.mode" for pk, n in index.items()}
-    with _api_field_names():
+    with field_names(FIELD_NAMES):
         services.attendance_record(training=training, day=cleaned(form, names)["day"], marks=form.marks(),
                                    by=request.user)
     return _attendance_day(training, payload.day)
@@ -594,7 +579,7 @@ def output_record(request, training_id: int, payload: TrainingOutputIn):
     form = OutputForm({"enrolment": payload.enrolment_id, "quantity": payload.quantity,
                        "produced_on": payload.produced_on}, training=training)
     fields = cleaned(form, FIELD_NAMES)
-    with _api_field_names():
+    with field_names(FIELD_NAMES):
         batch = services.output_record(by=request.user, **fields)
     enrolment = fields["enrolment"]
     return Status(201, {"id": batch.pk, "code": batch.code, "product": training.product.code,
