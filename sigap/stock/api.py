@@ -10,10 +10,10 @@ from ninja.pagination import paginate
 
 from sigap.api.forms import cleaned_with, field_names, formset_data, formset_errors, item_choices
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input, Overdraw, Quantity
+from sigap.api.schemas import ERRORS, REGION_CODE, Input, Overdraw, Quantity
 from sigap.regions.models import in_region
 from sigap.stock import services
-from sigap.stock.forms import IssueForm, LineFormSet, ReceiptForm
+from sigap.stock.forms import IssueForm, LineFormSet, ReceiptForm, TransferForm
 from sigap.stock.models import Balance, DocumentKind, Location, Movement, PostingKind, StockDocument
 from sigap.stock.views import _require_officer, _require_reader
 
@@ -182,7 +182,45 @@ class IssueIn(Input):
     lines: list[LineIn]
 
 
-NAMES = {"office": "office_id", "supplier": "supplier_id", "partner": "partner_id", "person": "person_id"}
+class LocationOut(Schema):
+    id: int
+    kind: str
+    name: str
+    region_code: str = Field(..., alias="region_id")
+    organisation_id: int | None
+    partner_id: int | None
+    person_id: int | None
+
+
+class LocationFilters(Schema):
+    kind: str | None = None
+    region: str | None = Field(None, pattern=REGION_CODE)
+
+
+@router.get("/locations", response={200: list[LocationOut], **ERRORS})
+@paginate(Page)
+def location_list(request, filters: LocationFilters = Query(...)):
+    """Where stock can be: office stores, partners' workshops, participants' homes the caller may see."""
+    _require_reader(request.user)
+    locations = Location.objects.visible_to(request.user)
+    if filters.kind:
+        locations = locations.filter(kind=filters.kind)
+    if filters.region:
+        locations = locations.filter(in_region(filters.region))
+    return locations.order_by("region_id", "name", "pk")
+
+
+class TransferIn(Input):
+    office_id: int
+    source_id: int = Field(..., description="The location the goods leave (see GET /stock/balances).")
+    destination_id: int = Field(..., description="The location they go to, e.g. the office's store.")
+    date: datetime.date
+    note: str = ""
+    lines: list[LineIn]
+
+
+NAMES = {"office": "office_id", "supplier": "supplier_id", "partner": "partner_id", "person": "person_id",
+         "source": "source_id", "destination": "destination_id"}
 
 
 def _lines(lines: list[LineIn]):
@@ -226,4 +264,19 @@ def issue_create(request, payload: IssueIn):
     with field_names(NAMES | {"recipient": recipient_field}):
         document = services.issue_record(office=data["office"], recipient=data["recipient"], date=data["date"],
                                          note=data["note"], lines=lines.lines(), by=request.user)
+    return Status(201, _documents(request).get(pk=document.pk))
+
+
+@router.post("/transfers", response={201: DocumentOut, **ERRORS, 409: Overdraw})
+def transfer_create(request, payload: TransferIn):
+    """Move goods between two locations, e.g. finished suits from a partner's workshop to the office's store
+    before a handover. More than the source holds is refused with 409; nothing is written."""
+    _require_officer(request.user)
+    form = TransferForm(_form_data(payload), user=request.user)
+    lines = _lines(payload.lines)
+    data = cleaned_with(form, NAMES, formset_errors(lines))
+    with field_names(NAMES):
+        document = services.transfer_record(office=data["office"], source=data["source"],
+                                            destination=data["destination"], date=data["date"], note=data["note"],
+                                            lines=lines.lines(), by=request.user)
     return Status(201, _documents(request).get(pk=document.pk))

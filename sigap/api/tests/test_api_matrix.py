@@ -12,6 +12,7 @@ from django.db import transaction
 
 from conftest import client_for
 from sigap.api.api import api
+from sigap.stock.services import location_for_office, location_for_partner
 from sigap.tests.test_access_matrix import USERS, matrix_world, row  # noqa: F401  (matrix_world is a fixture)
 
 OPEN = row(*[401] * 1, *[200] * 9)
@@ -116,6 +117,11 @@ API = {
                                                    "date": "2020-06-01",
                                                    "lines": [{"item": w.fabric.code, "quantity": 10}]},
                                   row(401, 201, 422, 201, 403, 422, 403, 403, 403, 201)),
+    "GET /api/v1/stock/locations": (None, None, row(401, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
+    "POST /api/v1/stock/transfers": (None, lambda w: {
+        "office_id": w.tala_office.pk, "date": "2020-06-02", "lines": [{"item": w.suit.code, "quantity": 5}],
+        "source_id": location_for_partner(w.tala_partner).pk, "destination_id": location_for_office(w.tala_office).pk},
+        row(401, 201, 422, 201, 403, 422, 403, 403, 403, 201)),
     "GET /api/v1/production/batches": (None, None, row(401, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
     "GET /api/v1/production/batches/{batch_id}": (lambda w: {"batch_id": w.tala_batch.pk}, None,
                                                   row(401, 200, 404, 200, 200, 404, 404, 200, 404, 200)),

@@ -190,3 +190,39 @@ def test_an_issue_to_another_districts_partner_names_the_partner(received):
     response = post(w.tala_officer, "/issues", _issue(w, partner_id=w.hsu_partner.pk))
     assert response.status_code == 422 and "partner_id" in response.json()["errors"]
     assert StockDocument.objects.count() == 2
+
+
+def test_a_transfer_moves_finished_goods_from_a_workshop_to_the_store_and_refuses_more_than_is_there(world):
+    from sigap.production.services import production_record
+    from sigap.quality.services import inspection_record
+    from sigap.stock.services import location_for_office, location_for_partner
+
+    batch = production_record(producer=world.tala_partner, product=world.suit, quantity=10,
+                              produced_on=datetime.date(2020, 6, 1), by=world.tala_officer)
+    inspection_record(batch=batch, by=world.health_expert, inspected_on=datetime.date(2020, 6, 2), sample_size=2,
+                      accepted=10, rejected=0, results=[])
+    workshop, store = location_for_partner(world.tala_partner), location_for_office(world.tala_office)
+    body = {"office_id": world.tala_office.pk, "source_id": workshop.pk, "destination_id": store.pk,
+            "date": "2020-06-03", "lines": [{"item": world.suit.code, "quantity": 8}]}
+    client = client_for(world.tala_officer)
+    response = client.post("/api/v1/stock/transfers", json.dumps(body), content_type="application/json")
+    assert response.status_code == 201 and response.json()["kind"] == "transfer"
+    assert on_hand(world.suit, workshop) == 2 and on_hand(world.suit, store) == 8
+    too_many = client.post("/api/v1/stock/transfers", json.dumps(body), content_type="application/json")
+    assert too_many.status_code == 409 and too_many.json()["shortfall"][0]["missing"] == "6"
+    assert on_hand(world.suit, workshop) == 2 and on_hand(world.suit, store) == 8
+
+
+def test_locations_are_listed_within_the_callers_region(world):
+    from sigap.stock.services import location_for_office, location_for_partner
+
+    tala_store, hsu_store = location_for_office(world.tala_office), location_for_office(world.hsu_office)
+    workshop = location_for_partner(world.tala_partner)
+    listed = client_for(world.tala_officer).get("/api/v1/stock/locations").json()
+    ids = {location["id"] for location in listed["items"]}
+    assert {tala_store.pk, workshop.pk} <= ids and hsu_store.pk not in ids
+    stores = client_for(world.province_officer).get("/api/v1/stock/locations", {"kind": "office_store",
+                                                                                 "region": "63.08"}).json()
+    assert [location["id"] for location in stores["items"]] == [hsu_store.pk]
+    own = client_for(world.partner_user).get("/api/v1/stock/locations").json()
+    assert [location["id"] for location in own["items"]] == [workshop.pk]
