@@ -1,7 +1,8 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,30 +146,31 @@ def partners_import(*, rows, by) -> int:
     return create_all(partners, Partner, by=by)
 
 
-def _month_end(year: int, month: int) -> datetime.date:
-    first_of_next = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return first_of_next - datetime.timedelta(days=1)
-
-
 def partners_by_month(partners, *, first: datetime.date, last: datetime.date) -> list[dict]:
-    """Active partners at the end of each month and partners who joined in it, in one query.
+    """Active partners at the end of each month and partners who joined in it, in two small queries.
 
-    A partner is active at a month's end when it had joined by then and had not left.
+    A partner is active at a month's end when it had joined by then and had not left. The database counts the
+    partners who joined and who left in each month up to ``last``; the running totals are added up here, so the
+    cost follows the number of months, not of partners times months.
     """
     months = []
     year, month = first.year, first.month
     while (year, month) <= (last.year, last.month):
-        months.append((year, month))
+        months.append(datetime.date(year, month, 1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    aggregates = {}
-    for index, (year, month) in enumerate(months):
-        end = _month_end(year, month)
-        aggregates[f"active_{index}"] = Count(
-            "pk", filter=Q(joined_on__lte=end) & (Q(left_on__isnull=True) | Q(left_on__gt=end))
-        )
-        aggregates[f"new_{index}"] = Count("pk", filter=Q(joined_on__year=year, joined_on__month=month))
-    totals = partners.order_by().aggregate(**aggregates) if aggregates else {}
-    return [
-        {"month": datetime.date(year, month, 1), "active": totals[f"active_{i}"], "new": totals[f"new_{i}"]}
-        for i, (year, month) in enumerate(months)
-    ]
+    if not months:
+        return []
+    after_last = datetime.date(year, month, 1)  # the first day after the last month
+
+    def per_month(field):
+        rows = (partners.filter(**{f"{field}__lt": after_last}).order_by()
+                .annotate(month=TruncMonth(field)).values_list("month").annotate(count=Count("pk")))
+        return {(m.date() if isinstance(m, datetime.datetime) else m): count for m, count in rows}
+
+    joined, left = per_month("joined_on"), per_month("left_on")
+    active = sum(n for m, n in joined.items() if m < months[0]) - sum(n for m, n in left.items() if m < months[0])
+    rows = []
+    for month_start in months:
+        active += joined.get(month_start, 0) - left.get(month_start, 0)
+        rows.append({"month": month_start, "active": active, "new": joined.get(month_start, 0)})
+    return rows

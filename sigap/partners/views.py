@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,13 +13,14 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_http_methods
 
 from sigap.lib.errors import DomainError, show_on_form
-from sigap.lib.export import FORMATS, export_response
+from sigap.lib.export import export_response, requested_format
 from sigap.lib.history import history_entries
 from sigap.lib.phone import display_phone, mask_phone, whatsapp_link
 from sigap.lib.spreadsheet import CodeList, import_page, region_code_lists, template_response
 from sigap.organisations.models import Organisation
 from sigap.partners.forms import PARTNER_IMPORT_COLUMNS, PartnerFilterForm, PartnerForm, PartnerProductFormSet
-from sigap.partners.models import Partner
+from sigap.partners.models import Partner, PartnerProduct, Sector, Status
+from sigap.regions.models import region_label
 from sigap.partners.services import partner_create, partner_update, partners_by_month, partners_import
 
 PAGE_SIZE = 25
@@ -51,34 +53,55 @@ def partner_list(request):
 def partner_export(request):
     """The partner list with the current filters, as CSV or Excel; phone numbers only for roles that see them."""
     _require_partner_reader(request.user)
-    fmt = request.GET.get("format", "csv")
-    if fmt not in FORMATS:
-        fmt = "csv"
+    fmt = requested_format(request)
     filters = PartnerFilterForm(request.GET or None, user=request.user)
     partners = Partner.objects.visible_to(request.user)
     if filters.is_bound:
         partners = filters.apply(partners)
-    partners = partners.select_related("region__parent__parent", "assisting_office").prefetch_related(
-        "capabilities__item").order_by("name", "pk")
+    partners = partners.order_by("name", "pk")
     with_phone = request.user.can_see_phone
     header = [_("Business name"), _("NIB"), _("Owner"), _("Address"), _("Village or district"), _("Regency/city"),
               _("Sector"), _("Status"), _("Assisting office"), _("Date joined"), _("Products (per week)")]
     if with_phone:
         header.insert(4, _("Phone/WhatsApp"))
+    return export_response(fmt, "mitra-ikm", header, _export_rows(partners, with_phone=with_phone))
 
-    def rows():
-        for partner in partners.iterator(chunk_size=1000):
-            region = partner.region
-            regency = region.parent.parent if region.level == 4 else region.parent
-            row = [partner.name, partner.nib, partner.owner_name, partner.address, region.label(),
-                   regency.name if regency else "", partner.get_sector_display(), partner.get_status_display(),
-                   partner.assisting_office.name, partner.joined_on.isoformat(),
-                   "; ".join(f"{c.item.name} {c.weekly_capacity}" for c in partner.capabilities.all())]
-            if with_phone:
-                row.insert(4, display_phone(partner.phone))
-            yield row
 
-    return export_response(fmt, "mitra-ikm", header, rows())
+EXPORT_CHUNK = 2000
+
+
+def _export_rows(partners, *, with_phone: bool):
+    """Plain values rather than model instances (a hundred thousand rows in seconds), with the products of each
+    chunk of partners in one query."""
+    sectors, statuses = dict(Sector.choices), dict(Status.choices)
+    values = partners.values_list(
+        "pk", "name", "nib", "owner_name", "address", "phone", "region__kind", "region__name", "region__level",
+        "region__parent__name", "region__parent__parent__name", "sector", "status", "assisting_office__name",
+        "joined_on",
+    )
+    chunk = []
+    for row in values.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(row)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _export_chunk(chunk, sectors, statuses, with_phone)
+            chunk = []
+    yield from _export_chunk(chunk, sectors, statuses, with_phone)
+
+
+def _export_chunk(chunk, sectors, statuses, with_phone):
+    products = defaultdict(list)
+    for partner_id, item, capacity in (PartnerProduct.objects.filter(partner_id__in=[row[0] for row in chunk])
+                                       .values_list("partner_id", "item__name", "weekly_capacity")
+                                       .order_by("partner_id", "item__name")):
+        products[partner_id].append(f"{item} {capacity}")
+    for (pk, name, nib, owner, address, phone, kind, region_name, level, parent_name, grandparent_name, sector,
+         status, office, joined_on) in chunk:
+        row = [name, nib, owner, address, region_label(kind, region_name),
+               (grandparent_name if level == 4 else parent_name) or "", str(sectors.get(sector, sector)),
+               str(statuses.get(status, status)), office, joined_on.isoformat(), "; ".join(products[pk])]
+        if with_phone:
+            row.insert(4, display_phone(phone))
+        yield row
 
 
 @login_required

@@ -41,6 +41,13 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(level=Level.VILLAGE)
 
 
+LABEL_PREFIX = {"kecamatan": "Kec.", "distrik": "Distrik", "kelurahan": "Kel.", "desa": "Desa", "desa_adat": "Desa"}
+
+
+def region_label(kind: str, name: str) -> str:
+    return f"{LABEL_PREFIX[kind]} {name}" if kind in LABEL_PREFIX else name
+
+
 class Region(models.Model):
     """An administrative region with its Kemendagri code, dotted: 63, 63.01, 63.01.01, 63.01.01.2001.
 
@@ -79,5 +86,4 @@ class Region(models.Model):
 
     def label(self) -> str:
         """Name with its kind for a village or district, e.g. "Kec. Pelaihari"."""
-        prefix = {"kecamatan": "Kec.", "distrik": "Distrik", "kelurahan": "Kel.", "desa": "Desa", "desa_adat": "Desa"}
-        return f"{prefix[self.kind]} {self.name}" if self.kind in prefix else self.name
+        return region_label(self.kind, self.name)

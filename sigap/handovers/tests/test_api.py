@@ -140,7 +140,7 @@ def test_the_services_refusal_names_the_api_field(handed):
 def test_an_unknown_field_is_refused(handed):
     w = handed
     response = post(w.tala_officer, "", _handover(w, witness="Pak RT"))
-    assert response.status_code == 422 and response.json()["errors"] == {"witness": ["Unknown field."]}
+    assert response.status_code == 422 and response.json()["errors"] == {"witness": ["Kolom tidak dikenal."]}
 
 
 def test_an_agency_user_may_not_hand_goods_over(handed):

@@ -48,7 +48,7 @@ def test_search_text_and_codes_that_cannot_be_stored_are_refused_before_any_quer
 def test_another_districts_office_answers_404(world):
     response = _call(world.hsu_officer, "get", f"{URL}/{world.tala_office.pk}")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found.", "errors": {}}
+    assert response.json() == {"detail": "Tidak ditemukan.", "errors": {}}
     assert _call(world.tala_officer, "get", f"{URL}/{world.tala_office.pk}").json()["name"] == world.tala_office.name
 
 
@@ -91,7 +91,7 @@ def test_bad_types_and_unknown_fields_are_refused_with_the_field_named(world):
     response = _call(world.hsu_officer, "post", URL, _body(name=42, colour="green"))
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert set(errors) == {"name", "colour"} and errors["colour"] == ["Unknown field."]
+    assert set(errors) == {"name", "colour"} and errors["colour"] == ["Kolom tidak dikenal."]
     assert Organisation.objects.count() == 5
 
 

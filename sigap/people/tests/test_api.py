@@ -140,7 +140,7 @@ def test_a_nik_already_registered_is_refused(people):
 
 def test_an_unknown_field_is_refused(world):
     response = _call(world.hsu_officer, "post", URL, _body(religion="-"))
-    assert response.status_code == 422 and response.json()["errors"] == {"religion": ["Unknown field."]}
+    assert response.status_code == 422 and response.json()["errors"] == {"religion": ["Kolom tidak dikenal."]}
 
 
 def test_only_officers_register_people(world):

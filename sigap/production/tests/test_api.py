@@ -113,4 +113,4 @@ def test_a_taken_batch_code_is_refused_by_the_service(batches):
 def test_an_unknown_field_is_refused(batches):
     w = batches
     response = post(w.tala_officer, _batch(w, colour="biru"))
-    assert response.status_code == 422 and response.json()["errors"] == {"colour": ["Unknown field."]}
+    assert response.status_code == 422 and response.json()["errors"] == {"colour": ["Kolom tidak dikenal."]}

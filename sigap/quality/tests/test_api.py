@@ -105,7 +105,7 @@ def test_a_refused_inspection_names_the_field_and_writes_nothing(batch, changes,
 
 def test_an_unknown_field_is_refused(batch):
     response = post(batch.health_expert, _inspection(batch, temperature=30))
-    assert response.status_code == 422 and response.json()["errors"] == {"temperature": ["Unknown field."]}
+    assert response.status_code == 422 and response.json()["errors"] == {"temperature": ["Kolom tidak dikenal."]}
 
 
 def test_a_batch_is_inspected_once(batch):

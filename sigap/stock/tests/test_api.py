@@ -150,7 +150,7 @@ def test_a_future_date_is_refused_by_the_service_naming_the_field(received):
 def test_an_unknown_field_is_refused(received):
     w = received
     response = post(w.tala_officer, "/receipts", _receipt(w, warehouse="Gudang"))
-    assert response.status_code == 422 and response.json()["errors"] == {"warehouse": ["Unknown field."]}
+    assert response.status_code == 422 and response.json()["errors"] == {"warehouse": ["Kolom tidak dikenal."]}
 
 
 def test_a_partner_user_may_not_record_a_receipt(received):
