@@ -138,6 +138,18 @@ class Dashboard:
         inspected = self.totals[Measure.ACCEPTED] + self.totals[Measure.REJECTED]
         return float(self.totals[Measure.ACCEPTED] / inspected) if inspected else None
 
+    TOP_RECEIVERS = 10
+
+    @property
+    def top_receivers(self) -> list[tuple[object, Decimal]]:
+        """The receivers that got the most; a province's dashboard names ten and sums up the rest."""
+        return self.handed_over_to[:self.TOP_RECEIVERS]
+
+    @property
+    def other_receivers(self) -> tuple[int, Decimal]:
+        rest = self.handed_over_to[self.TOP_RECEIVERS:]
+        return len(rest), sum((quantity for _receiver, quantity in rest), Decimal(0))
+
     @property
     def product_rows(self) -> list[tuple[object, dict[str, Decimal]]]:
         return [(self.products[pk], measures) for pk, measures in self.by_product.items()]

@@ -84,7 +84,7 @@ def _charts(board):
         "targets": charts.bars([(t.title, t.output, t.target or None) for t in board.trainings[:10]]),
         "programmes": charts.bars([(f"{p['programme'].name} · {p['product'].name}", p["output"], p["target"])
                                    for p in board.programmes[:10]]),
-        "handovers": charts.bars([(receiver.name, quantity, None) for receiver, quantity in board.handed_over_to]),
+        "handovers": charts.bars([(receiver.name, quantity, None) for receiver, quantity in board.top_receivers]),
         "stock": charts.bars([(item.name, quantity, None) for item, quantity in board.stock if item.kind == "product"]),
     }
 
