@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sigap.accounts.throttle import login_failed, login_is_locked, login_succeeded
+from sigap.lib.client import client_address
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -16,7 +17,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        address = client_address(self.request) if self.request else ""
         if login_is_locked(username=username, address=address):
             raise ValidationError(
                 self.error_messages["locked"],

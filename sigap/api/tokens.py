@@ -9,6 +9,7 @@ from sigap.api.errors import HttpErrorWithMessage
 from sigap.api.models import ApiToken
 from sigap.api.schemas import ERRORS, Input
 from sigap.api.services import LoginLocked, token_issue, token_revoke
+from sigap.lib.client import client_address
 
 router = Router(tags=["auth"])
 
@@ -36,7 +37,7 @@ class TokenOut(Input):
 
 
 def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
 
 
 @router.post("/token", auth=None, throttle=[AnonRateThrottle(settings.SIGAP_API_TOKEN_RATE)],

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sigap.accounts.models import Role
+from sigap.lib.client import client_address
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
 from sigap.lib.phone import whatsapp_link
@@ -19,10 +20,6 @@ from sigap.market.models import Channel, Inquiry, Listing, Sale
 from sigap.regions.models import Region
 
 CATALOGUE_PAGE = 12
-
-
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def catalogue(request):
@@ -46,7 +43,7 @@ def listing_public(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.inquiry_send(listing=listing, address=_client_address(request), name=data["name"],
+            services.inquiry_send(listing=listing, address=client_address(request), name=data["name"],
                                   phone=data["phone"], quantity=data["quantity"], message=data["message"],
                                   honeypot=data["website"])
         except DomainError as error:
