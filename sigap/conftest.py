@@ -61,6 +61,8 @@ def live_world(transactional_db, live_server):
 
 
 def _flushes_tables(item):
+    if not getattr(item, "funcargs", None):  # skipped before its fixtures were set up: nothing was flushed
+        return False
     names = getattr(item, "fixturenames", ())
     marker = item.get_closest_marker("django_db")
     transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))

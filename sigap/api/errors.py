@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -55,6 +56,11 @@ def install(api) -> None:
     def model_invalid(request, exc):
         return api.create_response(request, error_body(_("Some fields are not valid."), django_errors(exc)),
                                    status=422)
+
+    @api.exception_handler(OperationalError)
+    def database_down(request, exc):
+        return api.create_response(request, error_body(_("The database is not answering. Try again in a moment.")),
+                                   status=503)
 
     @api.exception_handler(InsufficientStock)
     def short(request, exc):
