@@ -195,3 +195,21 @@ def test_the_briefing_is_in_indonesian_by_default(demo):
     client.cookies.load({"django_language": "id"})
     text = _text(client.get(reverse("dashboards:briefing")))
     assert "100 Baju hazmat diproduksi" in text
+
+
+def test_refresh_figures_rebuilds_the_same_rows_from_the_documents(active, capsys):
+    from django.core.management import call_command
+
+    from sigap.dashboards.models import DailyFigure, MonthlyFigure
+
+    def rows(model, date_field):
+        return sorted((str(r[date_field]), r["region_code"], r["item_id"], r["measure"], r["dimension"],
+                       float(r["quantity"]), float(r["amount"]))
+                      for r in model.objects.values(date_field, "region_code", "item_id", "measure", "dimension",
+                                                    "quantity", "amount"))
+
+    before = rows(DailyFigure, "day"), rows(MonthlyFigure, "month")
+    MonthlyFigure.objects.all().delete()
+    call_command("refresh_figures")
+    assert (rows(DailyFigure, "day"), rows(MonthlyFigure, "month")) == before
+    assert "daily" in capsys.readouterr().out
