@@ -54,6 +54,7 @@ class Listing(models.Model):
                                 help_text=_("Shown publicly on the catalogue: use the business number."))
     photo = models.ImageField(_("photo"), upload_to=photo_path, blank=True)
     thumbnail = models.ImageField(upload_to=photo_path, blank=True, editable=False)
+    thumbnail_small = models.ImageField(upload_to=photo_path, blank=True, editable=False)
     is_published = models.BooleanField(_("shown in the catalogue"), default=True)
     taken_down = models.BooleanField(_("taken down by the office"), default=False)
     take_down_reason = models.CharField(_("reason for taking down"), max_length=255, blank=True)

@@ -47,6 +47,9 @@ def _attach_photo(listing: Listing, photo) -> None:
     name = uuid.uuid4().hex
     listing.photo.save(f"{name}.jpg", ContentFile(resized_jpeg(photo, longest=1200)), save=False)
     listing.thumbnail.save(f"{name}-480.jpg", ContentFile(resized_jpeg(photo, longest=480, quality=72)), save=False)
+    # The catalogue's grid shows a photo about 160 px wide on a phone: a small one keeps a page of them light.
+    listing.thumbnail_small.save(f"{name}-240.jpg", ContentFile(resized_jpeg(photo, longest=240, quality=70)),
+                                 save=False)
 
 
 @transaction.atomic
