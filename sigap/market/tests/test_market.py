@@ -361,7 +361,11 @@ def test_photos_are_resized_and_reencoded_as_jpeg(market, settings):
     assert w.tala_listing.photo.name.startswith(f"listings/{w.tala_partner.pk}/")
 
     catalogue = client_for(None).get(reverse("market:catalogue")).content.decode()
-    assert f'src="{w.tala_listing.thumbnail.url}"' in catalogue and 'loading="lazy"' in catalogue
+    with Image.open(w.tala_listing.thumbnail_small.path) as small:
+        assert small.format == "JPEG" and small.size == (240, 160)
+    # the grid takes the 240 px one, or the 480 px one where the screen needs it
+    assert f'src="{w.tala_listing.thumbnail_small.url}"' in catalogue and 'loading="lazy"' in catalogue
+    assert f'{w.tala_listing.thumbnail.url} 480w' in catalogue
     assert w.tala_listing.photo.url not in catalogue  # the full photo only on the product page
     product_page = client_for(None).get(w.tala_listing.get_absolute_url()).content.decode()
     # the phone gets the thumbnail; larger screens pick the full photo from srcset; above the fold, not lazy
