@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "sigap.market",
     "sigap.dashboards",
     "sigap.opendata",
+    "sigap.backups",
     "sigap.api",
     "ninja",
     "sigap.demo",
