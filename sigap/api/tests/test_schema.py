@@ -18,13 +18,23 @@ EXAMPLES = int(os.environ.get("SIGAP_API_EXAMPLES", "10"))
 
 @pytest.fixture
 def api_schema(db):
+    """The schema, called in-process through SIGAP's WSGI application. As Django's test client does, the
+    request signals must not close the database connection: the test's transaction lives on it."""
+    from django.core import signals
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
     from sigap.api.api import api
 
     loaded = schemathesis.openapi.from_dict(api.get_openapi_schema())
     loaded.app = get_wsgi_application()
-    return loaded
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield loaded
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
