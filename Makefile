@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 # Debian packages SIGAP needs: Chromium for the browser tests, gettext for translations, Pango for PDFs.
 DEBIAN_PACKAGES := chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: demo test test-sqlite test-postgres api-fuzz install system-deps messages serve check clean
+.PHONY: demo test test-sqlite test-postgres api-fuzz install system-deps messages serve check clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,32 @@ api-fuzz: install
 
 check: install
 	$(PY) manage.py check
+
+# Every benchmark under bench/, on SQLite and on PostgreSQL where it supports both, then bench/RESULTS.md (about
+# 14 minutes on 2 cores). The national databases sigap_bench_10k and sigap_bench_1m are reused when they exist.
+# A benchmark that misses its goal (or fails) does not stop the others: RESULTS.md shows it.
+BENCH_LEDGER_MOVEMENTS ?= 40000
+BENCH_LOAD_SECONDS ?= 30
+BENCH_OPTIONS = ledger --movements $(BENCH_LEDGER_MOVEMENTS); pdf --cold-runs 1; bast --variant-runs 5 --profile-runs 5; \
+  import 100,000 rows; dashboard --reuse; export on sigap_bench_1m; load_test --reuse --duration $(BENCH_LOAD_SECONDS)
+bench: install
+	@which wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+	@echo "== ledger: SQLite, then PostgreSQL =="
+	-env -u DATABASE_URL $(PY) bench/ledger_bench.py --movements $(BENCH_LEDGER_MOVEMENTS)
+	-DATABASE_URL=$(PG_URL) $(PY) bench/ledger_bench.py --movements $(BENCH_LEDGER_MOVEMENTS)
+	@echo "== PDFs, BAST and page weight (SQLite only) =="
+	-$(PY) bench/pdf_bench.py --cold-runs 1
+	-$(PY) bench/bast_bench.py --variant-runs 5 --profile-runs 5
+	-$(PY) bench/page_weight.py
+	@echo "== import: SQLite, then PostgreSQL =="
+	-env -u DATABASE_URL $(PY) bench/import_bench.py
+	-DATABASE_URL=$(PG_URL) $(PY) bench/import_bench.py
+	@echo "== dashboards and exports on the national databases (PostgreSQL only) =="
+	-$(PY) bench/dashboard_bench.py --reuse
+	-$(PY) bench/export_bench.py
+	@echo "== load test (gunicorn on PostgreSQL, wrk) =="
+	-$(PY) bench/load_test.py --reuse --duration $(BENCH_LOAD_SECONDS)
+	BENCH_OPTIONS="$(BENCH_OPTIONS)" PG_URL=$(PG_URL) $(PY) bench/results.py
 
 clean:
 	rm -rf $(VENV) var/static var/cache

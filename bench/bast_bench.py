@@ -146,7 +146,7 @@ def pages(pdf: bytes) -> int | None:
 STAGES = [
     ("database (fetch handover + lines)", "django/db/models/sql/compiler.py", "execute_sql"),
     ("context: certificate_context", "sigap/handovers/certificate.py", "certificate_context"),
-    ("  of which QR SVG (segno)", "sigap/handovers/certificate.py", "qr_svg_data_uri"),
+    ("  of which the QR code (segno)", "sigap/handovers/certificate.py", "qr_data_uri"),
     ("  of which amount/date in words (lokal)", "lokal/", "terbilang"),
     ("Django template render_to_string", "django/template/loader.py", "render_to_string"),
     ("WeasyPrint: HTML()/CSS() parse", "weasyprint/__init__.py", "__init__"),
@@ -268,7 +268,7 @@ def variants(pk: int, runs: int) -> list[dict]:
         url = VERIFY_BASE + handover.get_verification_url()
         if makers[qr] is None:
             return certificate_context(handover, verify_url=url)
-        with mock.patch("sigap.handovers.certificate.qr_svg_data_uri", makers[qr]):
+        with mock.patch("sigap.handovers.certificate.qr_data_uri", makers[qr]):
             return certificate_context(handover, verify_url=url)
 
     def as_is():

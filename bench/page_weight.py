@@ -259,7 +259,7 @@ def measure(browser, base: str, path: str) -> dict:
 
     seen = len(finished)
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-    page.wait_for_function("Array.from(document.images).every(i => i.complete)", timeout=10_000)
+    page.wait_for_function("() => Array.from(document.images).every(i => i.complete)", timeout=10_000)
     page.wait_for_load_state("networkidle")
     later = [describe(r) for r in finished[seen:]]
     context.close()
