@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.accounts.models import Role
 from sigap.items.models import Item
+from sigap.lib.filters import ListFilterForm
 from sigap.lib.spreadsheet import Column
 from sigap.partners.forms import NibField
 from sigap.partners.models import Partner
@@ -42,18 +43,9 @@ class BatchForm(forms.Form):
         return cleaned
 
 
-class BatchFilterForm(forms.Form):
+class BatchFilterForm(ListFilterForm):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + Status.choices, required=False)
     product = forms.ModelChoiceField(Item.objects.products(), label=_("Product"), required=False)
-
-    def apply(self, batches):
-        if not self.is_valid():  # a filter that does not validate is ignored rather than emptying the list
-            return batches
-        if self.cleaned_data["status"]:
-            batches = batches.filter(status=self.cleaned_data["status"])
-        if self.cleaned_data["product"]:
-            batches = batches.filter(product=self.cleaned_data["product"])
-        return batches
 
 
 # The columns of the Excel import: the form's fields where it has them. The quantity's range and the date are

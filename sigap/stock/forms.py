@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sigap.items.models import Item
+from sigap.lib.filters import ListFilterForm
 from sigap.organisations.models import Organisation
 from sigap.partners.models import Partner
 from sigap.people.models import Person
@@ -112,7 +113,7 @@ class VoidForm(forms.Form):
     reason = forms.CharField(label=_("Reason for voiding"), max_length=255)
 
 
-class StockFilterForm(forms.Form):
+class StockFilterForm(ListFilterForm):
     location = forms.ModelChoiceField(Location.objects.none(), label=_("Location"), required=False)
     item = forms.ModelChoiceField(Item.objects.all(), label=_("Item"), required=False)
 
@@ -120,12 +121,3 @@ class StockFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = Location.objects.visible_to(user)
 
-    def apply(self, rows):
-        """Balances or movements of the chosen location and item."""
-        if not self.is_valid():  # a filter that does not validate is ignored rather than emptying the list
-            return rows
-        if self.cleaned_data["location"]:
-            rows = rows.filter(location=self.cleaned_data["location"])
-        if self.cleaned_data["item"]:
-            rows = rows.filter(item=self.cleaned_data["item"])
-        return rows

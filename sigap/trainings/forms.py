@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sigap.items.models import Item
+from sigap.lib.filters import ListFilterForm
 from sigap.organisations.models import Organisation
 from sigap.people.models import Kind as PersonKind, Person
 from sigap.trainings.models import AttendanceMode, Mode, Programme, Training
@@ -147,15 +148,7 @@ class MaterialForm(forms.Form):
         return url
 
 
-class TrainingFilterForm(forms.Form):
+class TrainingFilterForm(ListFilterForm):
     mode = forms.ChoiceField(label=_("Mode"), choices=[("", _("All"))] + Mode.choices, required=False)
     product = forms.ModelChoiceField(Item.objects.products(), label=_("Product"), required=False)
 
-    def apply(self, trainings):
-        if not self.is_valid():  # a filter that does not validate is ignored rather than emptying the list
-            return trainings
-        if self.cleaned_data["mode"]:
-            trainings = trainings.filter(mode=self.cleaned_data["mode"])
-        if self.cleaned_data["product"]:
-            trainings = trainings.filter(product=self.cleaned_data["product"])
-        return trainings
