@@ -100,6 +100,9 @@ def _no_content_security_policy_violations(request):
 
 
 def page_width(page) -> int:
+    """How wide the page lays out, once its stylesheet has loaded (before that the browser lays it out
+    unstyled, wider than the screen)."""
+    page.wait_for_load_state("load")
     return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
 
 

@@ -4,10 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.handovers.models import RECEIVER_KINDS, Purpose, SupplyRequest
 from sigap.items.models import Item
+from sigap.lib.widgets import date_input
 from sigap.organisations.models import Organisation
 from sigap.production.models import Batch
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class HandoverForm(forms.Form):
@@ -20,7 +19,7 @@ class HandoverForm(forms.Form):
     receiver_position = forms.CharField(label=_("Receiver's position"), max_length=160)
     receiver_nip = forms.CharField(label=_("Receiver's NIP (optional)"), max_length=18, required=False)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
-    handed_over_on = forms.DateField(label=_("Date"), widget=DATE)
+    handed_over_on = forms.DateField(label=_("Date"), widget=date_input())
     place = forms.CharField(label=_("Place"), max_length=120)
     request = forms.ModelChoiceField(SupplyRequest.objects.none(), label=_("Fulfils request (optional)"),
                                      required=False)
@@ -89,7 +88,7 @@ class ReceiptForm(forms.Form):
 class RequestForm(forms.Form):
     agency = forms.ModelChoiceField(Organisation.objects.none(), label=_("Requesting agency"))
     office = forms.ModelChoiceField(Organisation.objects.industry_offices(), label=_("Office asked"))
-    needed_by = forms.DateField(label=_("Needed by"), widget=DATE)
+    needed_by = forms.DateField(label=_("Needed by"), widget=date_input())
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -126,7 +125,7 @@ RequestLineFormSet = forms.formset_factory(RequestLineForm, formset=BaseRequestL
 
 
 class AllocationForm(forms.Form):
-    due_on = forms.DateField(label=_("Due"), widget=DATE)
+    due_on = forms.DateField(label=_("Due"), widget=date_input())
 
     def __init__(self, *args, shares, candidates, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,11 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.items.models import Item
 from sigap.lib.images import MAX_BYTES, validate_image
+from sigap.lib.widgets import date_input
 from sigap.market.models import MAX_PRICE, BuyerType, Channel, Listing
 from sigap.partners.models import Partner
 from sigap.regions.models import Region
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ListingForm(forms.ModelForm):
@@ -57,7 +56,7 @@ class InquiryForm(forms.Form):
 class SaleForm(forms.Form):
     partner = forms.ModelChoiceField(Partner.objects.none(), label=_("IKM partner"))
     product = forms.ModelChoiceField(Item.objects.products().active(), label=_("Product"))
-    sold_on = forms.DateField(label=_("Date"), widget=DATE)
+    sold_on = forms.DateField(label=_("Date"), widget=date_input())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
     unit_price = forms.DecimalField(label=_("Unit price (Rp)"), min_value=1, max_value=MAX_PRICE, decimal_places=0,
                                     localize=True, widget=forms.TextInput(attrs={"inputmode": "numeric"}))

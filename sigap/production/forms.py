@@ -6,6 +6,7 @@ from sigap.accounts.models import Role
 from sigap.items.models import Item
 from sigap.lib.filters import ListFilterForm
 from sigap.lib.spreadsheet import Column
+from sigap.lib.widgets import date_input
 from sigap.partners.forms import NibField
 from sigap.partners.models import Partner
 from sigap.people.forms import NikField
@@ -18,7 +19,7 @@ class BatchForm(forms.Form):
     person = forms.ModelChoiceField(Person.objects.none(), label=_("Or by a participant"), required=False)
     product = forms.ModelChoiceField(Item.objects.products().active(), label=_("Product"))
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_BATCH)
-    produced_on = forms.DateField(label=_("Date produced"), widget=forms.DateInput(attrs={"type": "date"}))
+    produced_on = forms.DateField(label=_("Date produced"), widget=date_input())
     code = forms.CharField(label=_("Batch code"), max_length=40, required=False,
                            help_text=_("Leave empty to number it automatically."))
     note = forms.CharField(label=_("Note"), max_length=255, required=False)

@@ -3,13 +3,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sigap.lib.images import MAX_BYTES, validate_image
+from sigap.lib.widgets import date_input
 from sigap.quality.models import Criterion
 
 RESULT_CHOICES = [("pass", _("Meets")), ("fail", _("Does not meet"))]
 
 
 class InspectionForm(forms.Form):
-    inspected_on = forms.DateField(label=_("Date inspected"), widget=forms.DateInput(attrs={"type": "date"}))
+    inspected_on = forms.DateField(label=_("Date inspected"), widget=date_input())
     sample_size = forms.IntegerField(label=_("Sample size"), min_value=1)
     accepted = forms.IntegerField(label=_("Accepted"), min_value=0)
     rejected = forms.IntegerField(label=_("Rejected"), min_value=0)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.items.models import Item
 from sigap.lib.filters import ListFilterForm
+from sigap.lib.widgets import date_input
 from sigap.organisations.models import Organisation
 from sigap.partners.models import Partner
 from sigap.people.models import Person
@@ -39,7 +40,7 @@ LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=3, 
 
 class _OfficeDocumentForm(forms.Form):
     office = forms.ModelChoiceField(Organisation.objects.none(), label=_("Office"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=date_input())
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -100,7 +101,7 @@ class AdjustmentForm(forms.Form):
     item = forms.ModelChoiceField(Item.objects.active(), label=_("Item"))
     counted = forms.DecimalField(localize=True, label=_("Counted quantity"), max_digits=14, decimal_places=3, min_value=0,
                                  max_value=MAX_QUANTITY)
-    counted_on = forms.DateField(label=_("Date counted"), widget=forms.DateInput(attrs={"type": "date"}))
+    counted_on = forms.DateField(label=_("Date counted"), widget=date_input())
     reason = forms.CharField(label=_("Reason for the difference"), max_length=255)
 
     def __init__(self, *args, user, **kwargs):

@@ -4,11 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.items.models import Item
 from sigap.lib.filters import ListFilterForm
+from sigap.lib.widgets import date_input
 from sigap.organisations.models import Organisation
 from sigap.people.models import Kind as PersonKind, Person
 from sigap.trainings.models import AttendanceMode, Mode, Programme, Training
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TrainingForm(forms.ModelForm):
@@ -18,7 +17,7 @@ class TrainingForm(forms.ModelForm):
         model = Training
         fields = ["title", "programme", "office", "mode", "starts_on", "ends_on", "place", "meeting_link", "product",
                   "target", "quota", "instructors", "health_expert", "min_attendance_percent", "description"]
-        widgets = {"starts_on": DATE, "ends_on": DATE, "description": forms.Textarea(attrs={"rows": 3}),
+        widgets = {"starts_on": date_input(), "ends_on": date_input(), "description": forms.Textarea(attrs={"rows": 3}),
                    "instructors": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, **kwargs):
@@ -51,7 +50,7 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["name", "year", "office", "partner_offices", "budget_source", "starts_on", "ends_on"]
-        widgets = {"starts_on": DATE, "ends_on": DATE, "partner_offices": forms.CheckboxSelectMultiple}
+        widgets = {"starts_on": date_input(), "ends_on": date_input(), "partner_offices": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +78,7 @@ class EnrolForm(forms.Form):
 class AttendanceForm(forms.Form):
     """One radio group per participant for one training day."""
 
-    day = forms.DateField(label=_("Day"), widget=DATE)
+    day = forms.DateField(label=_("Day"), widget=date_input())
 
     def __init__(self, *args, enrolments, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,7 +99,7 @@ class AttendanceForm(forms.Form):
 class HomeVisitForm(forms.Form):
     enrolment = forms.ModelChoiceField(None, label=_("Participant"))
     instructor = forms.ModelChoiceField(Person.objects.none(), label=_("Instructor"))
-    visited_on = forms.DateField(label=_("Date"), widget=DATE)
+    visited_on = forms.DateField(label=_("Date"), widget=date_input())
     problem = forms.CharField(label=_("Problem"), max_length=255)
     action = forms.CharField(label=_("What was done"), max_length=255)
 
@@ -117,7 +116,7 @@ class HomeVisitForm(forms.Form):
 class OutputForm(forms.Form):
     enrolment = forms.ModelChoiceField(None, label=_("Participant"))
     quantity = forms.IntegerField(label=_("Quantity made"), min_value=1, max_value=100_000)
-    produced_on = forms.DateField(label=_("Date"), widget=DATE)
+    produced_on = forms.DateField(label=_("Date"), widget=date_input())
 
     def __init__(self, *args, training, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +127,7 @@ class OutputForm(forms.Form):
 
 class KitForm(forms.Form):
     office = forms.ModelChoiceField(Organisation.objects.none(), label=_("From the store of"))
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = forms.DateField(label=_("Date"), widget=date_input())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

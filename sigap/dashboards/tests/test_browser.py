@@ -28,17 +28,18 @@ def test_an_officer_reads_the_dashboard_and_presents_the_briefing_with_arrow_key
     slides = page.locator(".deck .slide")
     count = slides.count()
     assert count >= 2
-    page.keyboard.press("ArrowRight")  # enters presentation mode on the first slide
+    deck = page.locator(".deck")
+    deck.press("ArrowRight")  # enters presentation mode on the first slide (keys are read on the document)
     expect(page.locator("body")).to_have_class("presenting")
     expect(slides.nth(0)).to_be_visible()
     expect(slides.nth(1)).to_be_hidden()
-    page.keyboard.press("ArrowRight")
+    deck.press("ArrowRight")
     expect(slides.nth(1)).to_be_visible()
     expect(slides.nth(0)).to_be_hidden()
     expect(page.locator("#slide-counter")).to_have_text(f"2 / {count}")
-    page.keyboard.press("ArrowLeft")
+    deck.press("ArrowLeft")
     expect(slides.nth(0)).to_be_visible()
-    page.keyboard.press("Escape")
+    deck.press("Escape")
     expect(page.locator("body")).not_to_have_class("presenting")
     expect(slides.nth(1)).to_be_visible()
 

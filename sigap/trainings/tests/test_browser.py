@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from sigap.conftest import PHONE_WIDTH
+from sigap.conftest import PHONE_WIDTH, page_width
 from sigap.people.services import person_create
 from sigap.production.models import Batch
 from sigap.regions.models import Region
@@ -62,10 +62,6 @@ def running_training(live_world):
         enrolments[person.name] = services.enrolment_create(training=training, person=person, by=w.hsu_officer)
     services.targets_split_evenly(training=training, by=w.hsu_officer)
     return SimpleNamespace(world=w, training=training, instructor=instructor, enrolments=enrolments, today=today)
-
-
-def page_width(page: Page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
 
 
 def assert_fits(page: Page) -> None:
