@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from benchlib import git_revision, server_version
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 VAR_DIR = OUT / "var"
@@ -208,7 +210,7 @@ def measure(args) -> dict:
     regency = Region.objects.filter(level=Level.REGENCY, parent_id=province).order_by("code").values_list(
         "code", flat=True).first()
     result = {"movements": Movement.objects.count(), "monthly_figures": MonthlyFigure.objects.count(),
-              "server": _server_version(connection), "pages": {}}
+              "server": server_version(connection), "pages": {}}
     pages = {
         "province": (f"bench_prov_{province}", province, {"province": province}),
         "district": (f"bench_dist_{regency.replace('.', '_')}", regency, {"region_code": regency}),
@@ -237,23 +239,6 @@ def measure(args) -> dict:
             "load_average_before": round(load_before, 2), "slowest_queries": queries["slowest"],
         }
     return result
-
-
-def _server_version(connection) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return f"PostgreSQL {cursor.fetchone()[0]}"
-
-
-def _revision() -> str | None:
-    try:
-        revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                  check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True,
-                               check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return f"{revision}{'+dirty' if dirty else ''}"
 
 
 # --- Orchestration ----------------------------------------------------------------------------------------------
@@ -324,7 +309,7 @@ def main() -> None:
         print(f"  measured {size}", flush=True)
     result = {
         "when": datetime.datetime.now().isoformat(timespec="seconds"),
-        "revision": _revision(),
+        "revision": git_revision(),
         "server": next(iter(databases.values()))["server"],
         "warmup": args.warmup, "requests": args.requests,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),

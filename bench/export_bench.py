@@ -41,6 +41,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from benchlib import git_revision
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 VAR_DIR = OUT / "var"
@@ -121,17 +123,6 @@ def count_rows(path: str, fmt: str) -> int:
         return sum(1 for _row in csv.reader(handle)) - 1
 
 
-def _revision() -> str | None:
-    try:
-        revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                  check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True,
-                               check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return f"{revision}{'+dirty' if dirty else ''}"
-
-
 def report(result: dict) -> str:
     lines = [f"### Export benchmark ({result['revision']}): {result['database']}, {result['partners']:,} partners, "
              f"{result['movements']:,} movements", "",
@@ -195,7 +186,7 @@ def main() -> None:
             print(f"  {name}: {row['rows']:,} rows in {row['seconds']} s, peak {row['peak_rss_mb']} MB", flush=True)
     result = {
         "when": datetime.datetime.now().isoformat(timespec="seconds"),
-        "revision": _revision(),
+        "revision": git_revision(),
         "database": args.database, "partners": partners, "movements": movements,
         "goals": {"partners_seconds": GOAL_SECONDS, "partners_peak_mb": GOAL_MB},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),

@@ -25,14 +25,13 @@ import datetime
 import json
 import os
 import platform
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from benchlib import cleanup, git_revision, prepare_environment, server_version
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -59,53 +58,6 @@ def parse_args():
 
 
 # The database the benchmark owns --------------------------------------------------------------------------
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _postgres(admin_url: str, statement: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
-
-
-def prepare_environment(args) -> dict:
-    """Point SIGAP at a database of its own before Django starts. Returns what cleanup() needs."""
-    var_dir = tempfile.mkdtemp(prefix="sigap-ledger-bench-")
-    os.environ["SIGAP_VAR_DIR"] = var_dir  # the secret key, the cache and (for SQLite) the database go here
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.settings")
-    state = {"var_dir": var_dir, "admin_url": None, "database": None}
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        if urlsplit(url).path.strip("/") == args.database:
-            sys.exit(f"DATABASE_URL already names {args.database!r}; give another --database for the benchmark")
-        _postgres(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", args.database)
-        _postgres(url, "CREATE DATABASE {}", args.database)
-        os.environ["DATABASE_URL"] = _with_database(url, args.database)
-        state.update(admin_url=url, database=args.database)
-    elif url:
-        sys.exit("DATABASE_URL must be a PostgreSQL URL, or unset for SQLite")
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(var_dir) / 'ledger-bench.sqlite3'}"
-    sys.path.insert(0, str(ROOT))
-    return state
-
-
-def cleanup(state: dict, keep: bool) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    if keep:
-        print(f"\nkept: {state['database'] or state['var_dir']}")
-        return
-    if state["admin_url"]:
-        _postgres(state["admin_url"], "DROP DATABASE IF EXISTS {} WITH (FORCE)", state["database"])
-    shutil.rmtree(state["var_dir"], ignore_errors=True)
-
 
 # The world ------------------------------------------------------------------------------------------------
 
@@ -317,9 +269,9 @@ def run(args) -> dict:
     audit_s = time.perf_counter() - started
     return {
         "vendor": connection.vendor,
-        "server": _server_version(connection),
+        "server": server_version(connection),
         "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "revision": _git_revision(),
+        "revision": git_revision(),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
@@ -339,29 +291,6 @@ def run(args) -> dict:
         "audit_clean": mismatches == [],
         "migrate_seconds": round(migrate_s, 2),
     }
-
-
-def _git_revision() -> str | None:
-    import subprocess
-
-    try:
-        revision = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                                  check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "sigap"], cwd=ROOT, capture_output=True,
-                               text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return f"{revision}{'+dirty' if dirty else ''}"
-
-
-def _server_version(connection) -> str:
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        return f"SQLite {sqlite3.sqlite_version}"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
 def report(result: dict) -> str:
@@ -421,7 +350,7 @@ def main() -> None:
     args = parse_args()
     if args.movements < args.lines:
         sys.exit("--movements must be at least --lines")
-    state = prepare_environment(args)
+    state = prepare_environment(args.database, prefix="ledger-bench")
     import django
 
     django.setup()

@@ -390,7 +390,6 @@ def build_world(args, rng: random.Random, writer: Writer, items: dict) -> tuple[
     next_partner = (Partner.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     next_location = (Location.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     next_capability = (PartnerProduct.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-    product_ids = [items[code].pk for code, *_rest in PRODUCTS]
     garment = [items[c].pk for c in ("masker-kain-3-lapis", "baju-hazmat", "set-apd")]
     joined_span = (datetime.date(2021, 12, 31) - datetime.date(2018, 1, 1)).days
     for index, regency in enumerate(regencies, start=1):
@@ -851,7 +850,7 @@ def main(argv=None) -> dict:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
     }
     print()
-    print(f"| table | rows |\n|---|---:|")
+    print("| table | rows |\n|---|---:|")
     for name, count in counts.items():
         print(f"| {name} | {count:,} |")
     print()
