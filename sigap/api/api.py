@@ -24,31 +24,20 @@ api = NinjaAPI(
 errors.install(api)
 
 
-def _routers():
-    from sigap.api.tokens import router as tokens
-
-    api.add_router("/auth", tokens)
-    for path, module in [
-        ("/regions", "sigap.regions.api"),
-        ("/organisations", "sigap.organisations.api"),
-        ("/partners", "sigap.partners.api"),
-        ("/people", "sigap.people.api"),
-        ("/items", "sigap.items.api"),
-        ("/stock", "sigap.stock.api"),
-        ("/production", "sigap.production.api"),
-        ("/inspections", "sigap.quality.api"),
-        ("/trainings", "sigap.trainings.api"),
-        ("/handovers", "sigap.handovers.api"),
-        ("/market", "sigap.market.api"),
-        ("/dashboard", "sigap.dashboards.api"),
-    ]:
-        try:
-            router = __import__(module, fromlist=["router"]).router
-        except ModuleNotFoundError as error:
-            if error.name != module:
-                raise
-            continue  # an app without API operations yet
-        api.add_router(path, router)
-
-
-_routers()
+# Each app keeps its operations in its own api.py.
+for prefix, router in [
+    ("/auth", "sigap.api.tokens.router"),
+    ("/regions", "sigap.regions.api.router"),
+    ("/organisations", "sigap.organisations.api.router"),
+    ("/partners", "sigap.partners.api.router"),
+    ("/people", "sigap.people.api.router"),
+    ("/items", "sigap.items.api.router"),
+    ("/stock", "sigap.stock.api.router"),
+    ("/production", "sigap.production.api.router"),
+    ("/inspections", "sigap.quality.api.router"),
+    ("/trainings", "sigap.trainings.api.router"),
+    ("/handovers", "sigap.handovers.api.router"),
+    ("/market", "sigap.market.api.router"),
+    ("/dashboard", "sigap.dashboards.api.router"),
+]:
+    api.add_router(prefix, router)

@@ -30,7 +30,6 @@ from sigap.regions.models import in_region
 
 router = Router(tags=["market"])
 
-Money = Quantity
 
 
 # --- schemas -----------------------------------------------------------------------------------------------------
@@ -46,7 +45,7 @@ class CatalogueListingOut(Schema):
     product_name: str = Field(..., alias="product.name")
     title: str
     description: str
-    price: Money = Field(..., description="Rupiah per unit")
+    price: Quantity = Field(..., description="Rupiah per unit")
     min_order: int
     lead_time_days: int
     whatsapp: str
@@ -149,8 +148,8 @@ class SaleOut(Schema):
     product: str = Field(..., alias="product.code")
     sold_on: datetime.date
     quantity: int
-    unit_price: Money
-    amount: Money
+    unit_price: Quantity
+    amount: Quantity
     channel: Channel
     marketplace: str
     buyer_type: BuyerType
@@ -178,7 +177,7 @@ class SaleIn(Input):
 
 
 class Revenue(Schema):
-    revenue: Money
+    revenue: Quantity
     units: int
 
 

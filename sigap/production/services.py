@@ -75,9 +75,18 @@ def production_record(*, producer: Partner | Person, product, quantity: int, pro
     if not code:
         batch.code = _automatic_code(produced_on, batch.pk)
         batch.save(update_fields=["code"])
-    figures.record([(batch.region_id, product.pk, Measure.PRODUCED, training.pk if training else "", quantity, 0)],
-                   day=produced_on)
+    _count_production([batch])
     return batch
+
+
+def _count_production(batches) -> None:
+    """The dashboards' production figures of these batches, on the day each was made."""
+    by_day = defaultdict(list)
+    for batch in batches:
+        by_day[batch.produced_on].append((batch.region_id, batch.product_id, Measure.PRODUCED,
+                                          batch.training_id or "", batch.quantity, 0))
+    for day, entries in sorted(by_day.items()):
+        figures.record(entries, day=day)
 
 
 IMPORT_BATCH_SIZE = 2000
@@ -185,7 +194,6 @@ def _create_batches(reports: list[tuple], *, by) -> None:
     """Writes the checked reports in bulk; a batch without a code gets production_record's automatic one."""
     locations = {producer: location_for(producer) for producer in {entry[1] for entry in reports}}
     pks = iter(_reserve_pks(len(reports)))
-    produced = defaultdict(list)
     for start in range(0, len(reports), IMPORT_BATCH_SIZE):
         batches = []
         for code, producer, product, quantity, produced_on, note in reports[start:start + IMPORT_BATCH_SIZE]:
@@ -196,7 +204,5 @@ def _create_batches(reports: list[tuple], *, by) -> None:
                 produced_on=produced_on, producer_partner_id=producer.pk if isinstance(producer, Partner) else None,
                 producer_person_id=producer.pk if isinstance(producer, Person) else None,
                 region_id=producer.region_id, location_id=locations[producer].pk, note=note, reported_by_id=by.pk))
-            produced[produced_on].append((producer.region_id, product.pk, Measure.PRODUCED, "", quantity, 0))
         Batch.objects.bulk_create(batches)
-    for day, entries in sorted(produced.items()):
-        figures.record(entries, day=day)
+        _count_production(batches)
