@@ -40,7 +40,7 @@ demo: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --no-input -v0
 	@echo "SIGAP is serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	$(VENV)/bin/gunicorn sigap.wsgi --preload --bind 127.0.0.1:$(PORT) --workers 2 --timeout 180 --access-logfile - --log-level warning
+	$(VENV)/bin/gunicorn sigap.wsgi --preload --bind 127.0.0.1:$(PORT) --workers 2 --worker-class gthread --threads 4 --timeout 180 --access-logfile - --log-level warning
 
 test: install
 	$(MAKE) --no-print-directory test-sqlite

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "sigap.lib.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "sigap.accounts.middleware.SessionRefreshMiddleware",
     "sigap.lib.language.LanguageMiddleware",
     "sigap.lib.security.RefuseNulCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,9 +137,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions end after this many seconds without a request.
+# Sessions end after this many seconds without a request (at most SIGAP_SESSION_REFRESH_SECONDS sooner: a
+# session is extended by a request once that long has passed since it was last extended, not by every request).
 SESSION_COOKIE_AGE = envint("SIGAP_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+SIGAP_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Failed logins per username and per address before the login form refuses for a while.
