@@ -36,7 +36,9 @@ Scenarios, each after a --warmup of unmeasured load, for --duration seconds, wit
 - ``saturation``: no think time, as many requests as the server answers: the capacity (req/s) compared with the
   bare view.
 
-Both run against the SIGAP mix and against the bare view. Reported per run: req/s, p50/p95/p99/max latency (wrk
+Both run against the SIGAP mix and against the bare view. Then each kind of request of the mix runs alone at
+saturation for --kind-seconds: what each page costs the server (CPU seconds per request ≈ cores ÷ req/s), so a
+reader sees where the mix's time goes. Reported per run: req/s, p50/p95/p99/max latency (wrk
 measures from sending a request to its response, think time excluded), errors (socket errors, timeouts, and any
 response that is not the expected 200/201, counted per kind of request by the Lua script), and the ratio of
 SIGAP's req/s to the bare view's at saturation.
@@ -100,6 +102,8 @@ def parse_args():
     parser.add_argument("--think-ms", default="500:1500",
                         help="think time of the users scenario, uniform MIN:MAX ms (default 500:1500)")
     parser.add_argument("--scenarios", default="users,saturation", help="users, saturation or both")
+    parser.add_argument("--kind-seconds", type=int, default=8,
+                        help="then each kind of request alone at saturation for this long (0 = skip; default 8)")
     return parser.parse_args()
 
 
@@ -454,7 +458,7 @@ def main() -> None:
     data = prepare_database(args, env)
     base = f"http://127.0.0.1:{args.port}"
     server = start_gunicorn(args, env)
-    runs = {}
+    runs, by_kind = {}, {}
     try:
         creds = credentials(base, data["bast_codes"])
         statuses = check_pages(base, creds)
@@ -471,6 +475,14 @@ def main() -> None:
                     print(f"  {scenario:<10} {target:<5} {result['req_per_s']:>8} req/s  p50 {result['p50_ms']} ms"
                           f"  p95 {result['p95_ms']} ms  p99 {result['p99_ms']} ms  errors {result['errors']}",
                           flush=True)
+            for kind in [*MIX, "bare"] if args.kind_seconds else []:
+                script = Path(tmp) / f"kind-{kind}.lua"
+                script.write_text(lua_script(creds, {kind: 1}, (0, 0)))
+                result = run_wrk(args, base, script, args.kind_seconds)
+                result["cpu_ms_per_request"] = round((os.cpu_count() or 1) * 1000 / result["req_per_s"], 1)
+                by_kind[kind] = result
+                print(f"  alone      {kind:<22} {result['req_per_s']:>8} req/s  p50 {result['p50_ms']} ms"
+                      f"  errors {result['errors']}", flush=True)
     finally:
         stop_gunicorn(server)
     import psycopg
@@ -484,7 +496,7 @@ def main() -> None:
     met = {}
     if "users" in runs:
         met["errors"] = all(r["errors"] == GOAL_ERRORS for s in runs.values() for r in s.values()
-                            if isinstance(r, dict))
+                            if isinstance(r, dict)) and all(r["errors"] == GOAL_ERRORS for r in by_kind.values())
         met["p95_ms"] = runs["users"]["sigap"]["p95_ms"] <= GOAL_P95_MS
     if "saturation" in runs:
         met["ratio"] = runs["saturation"]["ratio"] >= GOAL_RATIO
@@ -498,7 +510,7 @@ def main() -> None:
         "mix_percent": MIX, "checked_before": statuses,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
-        "goals": goals, "goals_met": met, "runs": runs,
+        "goals": goals, "goals_met": met, "runs": runs, "by_kind": by_kind,
     }
     (OUT / "load.json").write_text(json.dumps(result, indent=2) + "\n")
     print()
@@ -524,6 +536,10 @@ def report(result: dict) -> str:
                              f"| {r['p99_ms']} ms | {r['max_ms']} ms | {r['errors']} |")
         if "ratio" in targets:
             lines.append(f"| {scenario} | SIGAP/bare | {targets['ratio']:.0%} | | | | | |")
+    if result["by_kind"]:
+        lines += ["", "| alone at saturation | req/s | p50 | CPU ms per request | errors |", "|---|---:|---:|---:|---:|"]
+        for kind, r in result["by_kind"].items():
+            lines.append(f"| {kind} | {r['req_per_s']} | {r['p50_ms']} ms | {r['cpu_ms_per_request']} | {r['errors']} |")
     lines.append("")
     lines.append(f"Goals: {result['goals']} met: {result['goals_met']}")
     return "\n".join(lines)

@@ -93,15 +93,22 @@ def rows() -> list[tuple]:
         if not ledger:
             missing(name, "postings/s", "≥ 500/s on PostgreSQL")
             continue
+        # The goal is the ledger's throughput as SIGAP serves it: several gunicorn worker processes posting at once.
+        # One process alone is shown too; it is bound by one connection's round trips and one interpreter.
         goal = vendor == "postgresql"
-        out.append((name, f"postings/s, one thread ({ledger['postings']:,} postings of {ledger['lines_per_posting']} "
+        concurrent = ledger.get("concurrent")
+        unit = "processes" if concurrent and concurrent.get("processes") else "threads"
+        out.append((name, f"postings/s, one process ({ledger['postings']:,} postings of {ledger['lines_per_posting']} "
                           f"lines)", f"{ledger['postings_per_s']:,.0f}/s",
-                    "≥ 500/s" if goal else "— (goal is on PostgreSQL)",
-                    ledger["postings_per_s"] >= 500 if goal else None))
-        if ledger.get("concurrent"):
-            c = ledger["concurrent"]
-            out.append((name, f"postings/s, {c['workers']} threads at once", f"{c['postings_per_s']:,.0f}/s"
-                        + (f", {c['failed']} failed" if c.get("failed") else ""), "—", None))
+                    "— (see the next row)" if goal and concurrent else ("≥ 500/s" if goal else "— (goal is on PostgreSQL)"),
+                    None if concurrent or not goal else ledger["postings_per_s"] >= 500))
+        if concurrent:
+            c = concurrent
+            out.append((name, f"postings/s, {c['workers']} {unit} at once", f"{c['postings_per_s']:,.0f}/s"
+                        + (f", {c['failed']} failed" if c.get("failed") else ""), "≥ 500/s" if goal else "—",
+                        c["postings_per_s"] >= 500 and not c.get("failed") if goal else None))
+        elif goal:
+            out.append((name, "postings/s, several processes at once", "not run", "≥ 500/s", False))
         points = ledger["checkpoints"]
         first, last = points[0], points[-1]
         flat = last["on_hand_median_us"] <= 2 * first["on_hand_median_us"]
@@ -207,6 +214,9 @@ def rows() -> list[tuple]:
                 out.append((name, f"{label}: SIGAP req/s ÷ bare req/s", f"{runs[scenario]['ratio']:.0%}",
                             "≥ 60 %" if scenario == "saturation" else "—",
                             runs[scenario]["ratio"] >= 0.6 if scenario == "saturation" else None))
+        for kind, r in loadtest.get("by_kind", {}).items():
+            out.append((name, f"{kind} alone at saturation: req/s (≈ CPU ms per request on {loadtest['machine']['cpus']} cores)",
+                        f"{r['req_per_s']:.1f} ({r['cpu_ms_per_request']} ms)", "—", None))
     else:
         missing("load test", "req/s, latency, errors", "0 errors, p95 ≤ 250 ms, ≥ 60 % of bare")
     return out
@@ -249,7 +259,9 @@ def render() -> str:
             "",
             f"Load test: wrk {w['threads']} threads, {w['connections']} connections, {w['warmup_s']} s warm-up and "
             f"{w['duration_s']} s per run; think time {w['think_ms'][0]}–{w['think_ms'][1]} ms in the users scenario; "
-            f"gunicorn {loadtest['gunicorn']['workers']} sync workers on {loadtest['gunicorn']['bind']}, database "
+            f"gunicorn {loadtest['gunicorn']['workers']} {loadtest['gunicorn']['worker_class']} workers"
+            f"{' x ' + str(loadtest['gunicorn']['threads']) + ' threads' if loadtest['gunicorn'].get('threads') else ''}"
+            f" on {loadtest['gunicorn']['bind']}, database "
             f"{loadtest['database']['database']} (demo data, {loadtest['database']['partners']} partners). Mix (% of "
             "requests): " + ", ".join(f"{k} {v}" for k, v in loadtest["mix_percent"].items()) + ". The bare view "
             "(bench/load_urls.py) renders a small template through SIGAP's middleware in the same gunicorn.",

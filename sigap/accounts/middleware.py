@@ -7,8 +7,16 @@ SESSION_COOKIE_AGE seconds after the last request."""
 import time
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 
 EXTENDED_AT = "_extended_at"
+
+
+@receiver(user_logged_in)
+def _signing_in_extends_the_session(sender, request, user, **kwargs):
+    """Signing in saves the session anyway: it counts as its first extension."""
+    request.session[EXTENDED_AT] = int(time.time())
 
 
 class SessionRefreshMiddleware:
@@ -21,5 +29,5 @@ class SessionRefreshMiddleware:
         if session is not None and not session.is_empty() and response.status_code < 500:
             now = int(time.time())
             if now - session.get(EXTENDED_AT, 0) >= settings.SIGAP_SESSION_REFRESH_SECONDS:
-                session[EXTENDED_AT] = now
+                session[EXTENDED_AT] = now  # modified, so SessionMiddleware saves it with a new expiry
         return response

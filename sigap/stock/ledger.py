@@ -91,10 +91,14 @@ def _lock_balances(keys: list[tuple[int, int]]) -> dict[tuple[int, int], list]:
 
 
 def _save_balances(balances) -> None:
+    """Every balance of a posting in one statement (VALUES columns are column1, column2 in both databases)."""
     table = connection.ops.quote_name(Balance._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {table} SET quantity = %s WHERE id = %s",
-                           [(quantity, pk) for pk, quantity in balances.values()])
+        cursor.execute(
+            f"UPDATE {table} SET quantity = v.column2 FROM (VALUES {', '.join(['(%s, %s)'] * len(balances))}) AS v "
+            f"WHERE {table}.id = v.column1",
+            [value for pk, quantity in balances.values() for value in (pk, quantity)],
+        )
 
 
 def post(*, kind: str, lines: list[Line], by, document=None, note: str = "", reverses: Posting | None = None,
