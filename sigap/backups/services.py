@@ -481,8 +481,10 @@ def backup_restore(*, archive: Path | str, replace: bool = False, using: str = D
                         f"{table['rows']} rows with {table['sha256'][:12]}; the restore was rolled back.")
                 summary.tables.append(TableResult(table["label"], count, sha))
         from django.contrib.contenttypes.models import ContentType
+        from django.core.cache import cache
 
         ContentType.objects.clear_cache()
+        cache.clear()  # pages kept rendered (the catalogue) showed the rows just replaced
         # The database is in; now the files, each moved from the checked staging copy.
         for item in manifest["media"]:
             target = media_root.joinpath(*PurePosixPath(item["path"]).parts)

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,7 +14,7 @@ from sigap.lib.client import client_address
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
 from sigap.lib.phone import whatsapp_link
-from sigap.market import selectors, services
+from sigap.market import catalogue_cache, selectors, services
 from sigap.market.forms import (
     CatalogueFilterForm, InquiryForm, ListingForm, PartnerChoiceForm, SaleForm, TakeDownForm,
 )
@@ -24,15 +26,21 @@ CATALOGUE_PAGE = 12
 
 def catalogue(request):
     """Public: partners' products, searchable, light enough for a slow phone connection."""
-    listings = Listing.objects.published().select_related("partner__region__parent", "product")
-    # Only regencies that have something in the catalogue, in the same query rather than a list built in Python.
-    listed = Listing.objects.published().annotate(regency=Substr("partner__region_id", 1, 5)).values("regency")
-    regencies = Region.objects.regencies().filter(code__in=listed)
-    filters = CatalogueFilterForm(request.GET or None, regencies=regencies)
-    if filters.is_bound:
-        listings = filters.apply(listings)
-    page = Paginator(listings.order_by("-updated_at", "pk"), CATALOGUE_PAGE).get_page(request.GET.get("page"))
-    return render(request, "market/catalogue.html", {"page": page, "filters": filters})
+    key = catalogue_cache.key_for(request)
+    results = cache.get(key) if key else None
+    if results is None:
+        listings = Listing.objects.published().select_related("partner__region__parent", "product")
+        # Only regencies that have something in the catalogue, in the same query rather than a list built in Python.
+        listed = Listing.objects.published().annotate(regency=Substr("partner__region_id", 1, 5)).values("regency")
+        regencies = Region.objects.regencies().filter(code__in=listed)
+        filters = CatalogueFilterForm(request.GET or None, regencies=regencies)
+        if filters.is_bound:
+            listings = filters.apply(listings)
+        page = Paginator(listings.order_by("-updated_at", "pk"), CATALOGUE_PAGE).get_page(request.GET.get("page"))
+        results = render_to_string("market/_catalogue_results.html", {"page": page, "filters": filters}, request)
+        if key:
+            cache.set(key, results, catalogue_cache.SECONDS)
+    return render(request, "market/catalogue.html", {"results": results})
 
 
 @require_http_methods(["GET", "POST"])

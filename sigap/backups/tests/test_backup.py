@@ -12,8 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.urls import reverse
 from PIL import Image
 
+from conftest import client_for
 from sigap.accounts.models import User
 from sigap.backups import services
 from sigap.backups.services import table_checksums
@@ -66,10 +68,12 @@ def test_a_backup_restored_into_an_emptied_database_gives_back_every_table_and_f
     call_command("backup", "--output", str(archive), stdout=io.StringIO())
     wipe(settings)
     assert User.objects.count() == 0 and media_files(settings) == {}
+    assert client_for(None).get(reverse("market:catalogue")).status_code == 200  # an empty catalogue, kept
     out = io.StringIO()
     call_command("restore", str(archive), stdout=out)
 
     assert table_checksums() == before
+    assert demo.title in client_for(None).get(reverse("market:catalogue")).content.decode(), "no kept page survives"
     assert media_files(settings) == files_before
     assert "checksums verified" in out.getvalue()
     assert User.objects.get(username="tala").check_password("sigap-demo-2020")

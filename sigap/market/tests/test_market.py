@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -778,6 +779,7 @@ def test_the_catalogue_costs_the_same_queries_for_3_or_30_listings(catalogue, dj
     url = reverse("market:catalogue")
     filtered = {"regency": "63.01", "price_max": "200.000"}  # checking the regency costs one more query
     client.get(url)
+    cache.clear()  # what is measured is the rendering; a kept page costs no query at all
     with CaptureQueriesContext(connection) as plain_3:
         response = client.get(url)
     assert len(response.context["page"]) == 3
@@ -791,6 +793,7 @@ def test_the_catalogue_costs_the_same_queries_for_3_or_30_listings(catalogue, dj
         Listing(partner=partners[n % 2], product=products[n % 2], title=f"Produk {n:02d}", price=1000 + n,
                 whatsapp="+6281251230001", thumbnail=f"listings/x/{n}-480.jpg" if n % 3 else "")
         for n in range(27)])
+    cache.clear()  # bulk_create sends no signal, so nothing told the kept page that 27 listings came
     with django_assert_num_queries(len(plain_3.captured_queries)):
         response = client.get(url)
     assert response.context["page"].paginator.count == 30 and len(response.context["page"]) == 12
@@ -813,3 +816,70 @@ def test_the_market_speaks_indonesian():
     """The catalogue, the inquiry form and its refusals, the buyer's WhatsApp greeting and the partner's pages."""
     untranslated = [text for text in MARKET_STRINGS if indonesian(text) == text]
     assert untranslated == []
+
+
+# --- the catalogue kept in the cache --------------------------------------------------------------------------
+
+def _visit(client, query=None, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("market:catalogue"), query or {}, **headers)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def test_the_catalogue_is_kept_rendered_and_a_later_visit_reads_no_row(catalogue):
+    first, first_queries = _visit(client_for(None))
+    again, again_queries = _visit(client_for(None))
+    assert first_queries >= 3 and again_queries == 0
+    main = '<main id="main">'  # the header around it carries each visitor's own CSRF token
+    assert again.split(main)[1] == first.split(main)[1] and "Masker kain polos" in again
+
+
+def test_a_changed_listing_shows_on_the_next_visit(catalogue):
+    w = catalogue
+    _visit(client_for(None))
+    listing_save(by=w.partner_user, partner=w.tala_partner, listing=w.plain, title="Masker kain polos hijau",
+                 product=w.mask, price=Decimal("8500"), min_order=1, lead_time_days=3, whatsapp="081251230001",
+                 description="", is_published=True)
+    page, queries = _visit(client_for(None))
+    assert "Masker kain polos hijau" in page and queries >= 3
+
+
+def test_a_taken_down_listing_and_a_partner_that_stopped_leave_the_kept_catalogue(catalogue):
+    w = catalogue
+    assert "Baju hazmat spunbond" in _visit(client_for(None))[0]
+    listing_take_down(listing=w.tala_listing, by=w.tala_officer, reason="Foto bukan produk sendiri")
+    page = _visit(client_for(None))[0]
+    assert "Baju hazmat spunbond" not in page and "Masker sasirangan" in page
+    w.hsu_partner.status = "inactive"
+    w.hsu_partner.save()
+    assert "Masker sasirangan" not in _visit(client_for(None))[0]
+
+
+def test_a_version_is_renewed_when_the_change_commits(catalogue, django_capture_on_commit_callbacks):
+    from sigap.market import catalogue_cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        before = catalogue_cache.version()
+        listing_take_down(listing=catalogue.tala_listing, by=catalogue.tala_officer, reason="Foto bukan produk sendiri")
+        during = catalogue_cache.version()
+    assert len({before, during, catalogue_cache.version()}) == 3
+
+
+def test_searches_are_rendered_fresh_and_languages_kept_apart(catalogue):
+    client = client_for(None)
+    for _ in range(2):
+        page, queries = _visit(client, {"q": "masker"})
+        assert queries >= 3 and "Baju hazmat spunbond" not in page
+    _visit(client)
+    client.cookies["django_language"] = "en"
+    english, queries = _visit(client)
+    assert queries >= 3 and 'lang="en"' in english and "products" in english
+    assert _visit(client)[1] == 0
+
+
+@pytest.mark.parametrize("number", ["0", "abc", "99999", "-1", ""])
+def test_odd_page_numbers_are_answered_but_not_kept(catalogue, number):
+    cache.clear()
+    assert client_for(None).get(reverse("market:catalogue") + "?page=" + number).status_code == 200
+    assert [key for key in cache._cache if ":catalogue:" in key and ":version" not in key] == []
