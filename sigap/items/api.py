@@ -22,23 +22,11 @@ router = Router(tags=["items"])
 
 
 class ComponentOut(Schema):
-    material: str = Field(..., description="The material's (or, for a kit, the product's) code")
+    material: str = Field(..., alias="material.code", description="The material's (or, for a kit, the product's) code")
     material_id: int
-    name: str
-    unit: str
+    name: str = Field(..., alias="material.name")
+    unit: str = Field(..., alias="material.unit")
     quantity: Quantity = Field(..., description="How much one unit of the product consumes")
-
-    @staticmethod
-    def resolve_material(component):
-        return component.material.code
-
-    @staticmethod
-    def resolve_name(component):
-        return component.material.name
-
-    @staticmethod
-    def resolve_unit(component):
-        return component.material.unit
 
 
 class ItemOut(Schema):

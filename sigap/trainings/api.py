@@ -175,7 +175,7 @@ class TrainingOut(Schema):
     ends_on: datetime.date
     place: str
     meeting_link: str
-    product: str
+    product: str = Field(..., alias="product.code")
     target: int
     quota: int
     instructor_ids: list[int]
@@ -184,10 +184,6 @@ class TrainingOut(Schema):
     description: str
     participant_count: int
     produced: int
-
-    @staticmethod
-    def resolve_product(training):
-        return training.product.code
 
     @staticmethod
     def resolve_instructor_ids(training):
@@ -377,10 +373,10 @@ def training_update(request, training_id: int, payload: TrainingPatch):
 class EnrolmentOut(Schema):
     id: int
     person_id: int
-    name: str
+    name: str = Field(..., alias="person.name")
     nik: str = Field(..., description="Masked unless the caller may see NIKs.")
-    sex: str
-    region_code: str
+    sex: str = Field(..., alias="person.sex")
+    region_code: str = Field(..., alias="person.region_id")
     phone: str = Field(..., description="Masked unless the caller may see phone numbers.")
     target: int
     produced: int
@@ -390,20 +386,8 @@ class EnrolmentOut(Schema):
     enrolled_at: datetime.datetime
 
     @staticmethod
-    def resolve_name(enrolment):
-        return enrolment.person.name
-
-    @staticmethod
     def resolve_nik(enrolment, context):
         return nik_for(enrolment.person.nik, context["request"].user)
-
-    @staticmethod
-    def resolve_sex(enrolment):
-        return enrolment.person.sex
-
-    @staticmethod
-    def resolve_region_code(enrolment):
-        return enrolment.person.region_id
 
     @staticmethod
     def resolve_phone(enrolment, context):
