@@ -114,3 +114,21 @@ def test_scope_of_each_role(world):
     assert not world.partner_user.has_region_scope and not world.partner_user.can_see_phone
     assert not world.agency_user.has_region_scope
     assert world.instructor.has_region_scope and not world.instructor.can_see_nik and world.instructor.can_see_phone
+
+
+def test_a_signed_in_request_loads_the_user_and_the_office_in_one_query(world):
+    client = client_for(world.tala_officer)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("home"))
+    user_queries = [q["sql"] for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+    assert len(user_queries) == 1 and '"organisations_organisation"' in user_queries[0]
+    assert not [q for q in queries.captured_queries if q["sql"].lstrip().startswith('SELECT "organisations_organisation"')]
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_request(world):
+    client = client_for(world.tala_officer)
+    world.tala_officer.is_active = False
+    world.tala_officer.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))

@@ -56,7 +56,7 @@ def test_the_list_answers_htmx_with_only_the_table(world):
 def test_the_list_costs_the_same_queries_for_3_or_60_partners(world, django_assert_num_queries):
     client = client_for(world.province_officer)
     client.get(reverse("partners:list"))  # warm the session
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(8) as few:
         client.get(reverse("partners:list"))
     for n in range(60):
         partner = Partner.objects.create(
