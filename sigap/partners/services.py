@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Count
@@ -146,8 +147,12 @@ def partners_import(*, rows, by) -> int:
     return create_all(partners, Partner, by=by)
 
 
+def _as_date(month) -> datetime.date:
+    return month.date() if isinstance(month, datetime.datetime) else month
+
+
 def partners_by_month(partners, *, first: datetime.date, last: datetime.date) -> list[dict]:
-    """Active partners at the end of each month and partners who joined in it, in two small queries.
+    """Active partners at the end of each month and partners who joined in it, in one small query.
 
     A partner is active at a month's end when it had joined by then and had not left. The database counts the
     partners who joined and who left in each month up to ``last``; the running totals are added up here, so the
@@ -162,12 +167,15 @@ def partners_by_month(partners, *, first: datetime.date, last: datetime.date) ->
         return []
     after_last = datetime.date(year, month, 1)  # the first day after the last month
 
-    def per_month(field):
-        rows = (partners.filter(**{f"{field}__lt": after_last}).order_by()
-                .annotate(month=TruncMonth(field)).values_list("month").annotate(count=Count("pk")))
-        return {(m.date() if isinstance(m, datetime.datetime) else m): count for m, count in rows}
-
-    joined, left = per_month("joined_on"), per_month("left_on")
+    joined, left = defaultdict(int), defaultdict(int)
+    # One scan: a partner's joining and leaving months together (a partner leaves on or after it joins).
+    rows = (partners.filter(joined_on__lt=after_last).order_by()
+            .annotate(joined=TruncMonth("joined_on"), left=TruncMonth("left_on"))
+            .values_list("joined", "left").annotate(count=Count("pk")))
+    for joined_month, left_month, count in rows:
+        joined[_as_date(joined_month)] += count
+        if left_month is not None and _as_date(left_month) < after_last:
+            left[_as_date(left_month)] += count
     active = sum(n for m, n in joined.items() if m < months[0]) - sum(n for m, n in left.items() if m < months[0])
     rows = []
     for month_start in months:
