@@ -63,6 +63,8 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+from benchlib import git_revision
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 VAR_DIR = OUT / "var"
@@ -501,7 +503,7 @@ def main() -> None:
     if "saturation" in runs:
         met["ratio"] = runs["saturation"]["ratio"] >= GOAL_RATIO
     result = {
-        "when": datetime.datetime.now().isoformat(timespec="seconds"),
+        "when": datetime.datetime.now().isoformat(timespec="seconds"), "revision": git_revision(),
         "server": data["server"], "database": {k: v for k, v in data.items() if k != "bast_codes"},
         "bast_codes": len(data["bast_codes"]), "batches_after": batches_after,
         "gunicorn": {"workers": args.workers, "worker_class": "gthread", "threads": args.threads_per_worker, "preload": True, "bind": base},

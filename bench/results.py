@@ -238,6 +238,13 @@ def render() -> str:
         f"- **Versions:** Python {v['Python']}, Django {v['Django']}, PostgreSQL {v['PostgreSQL']} (server), "
         f"SQLite {v['SQLite']}, wrk {v['wrk']}" + (f"; SIGAP {v['revision']}" if v.get("revision") else ""),
     ]
+    measured = {}
+    for path in sorted(OUT.glob("*.json")):
+        data = load(path.name)
+        if isinstance(data, dict) and data.get("revision"):
+            measured.setdefault(data["revision"], []).append(path.stem)
+    if len(measured) > 1:  # a benchmark run again later, alone: say which figures come from which revision
+        lines.append("- **Measured at:** " + "; ".join(f"{rev} ({', '.join(names)})" for rev, names in measured.items()))
     if OPTIONS_NOTE:
         lines.append(f"- **Options:** {OPTIONS_NOTE}")
     lines += [
