@@ -1,5 +1,6 @@
 """What SIGAP's benchmarks share: a database of their own, the revision and server they measured."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -79,3 +80,21 @@ def server_version(connection) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def append_run(name: str, result: dict) -> Path:
+    """Add one run to bench/out/<name>.json, which keeps every run as a list (bench/results.py reads the last)."""
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.json"
+    runs = []
+    if path.exists():
+        try:
+            runs = json.loads(path.read_text())
+        except ValueError:
+            runs = []
+        if not isinstance(runs, list):
+            runs = [runs]
+    runs.append(result)
+    path.write_text(json.dumps(runs, indent=2) + "\n")
+    return path

@@ -29,7 +29,6 @@ Prints a markdown summary and appends the run to bench/out/import-<vendor>.json 
 import argparse
 import datetime
 import io
-import json
 import os
 import platform
 import resource
@@ -37,10 +36,9 @@ import sys
 import time
 from pathlib import Path
 
-from benchlib import cleanup, git_revision, prepare_environment, server_version
+from benchlib import append_run, cleanup, git_revision, prepare_environment, server_version
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
 GOAL_SECONDS = 30.0
 
 
@@ -240,22 +238,6 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def save(result: dict) -> Path:
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"import-{result['vendor']}.json"
-    runs = []
-    if path.exists():
-        try:
-            runs = json.loads(path.read_text())
-        except ValueError:
-            runs = []
-        if not isinstance(runs, list):
-            runs = [runs]
-    runs.append(result)
-    path.write_text(json.dumps(runs, indent=2) + "\n")
-    return path
-
-
 def main() -> None:
     args = parse_args()
     if args.rows < 2 or args.producers < 1:
@@ -270,7 +252,8 @@ def main() -> None:
         cleanup(state, args.keep)
     print()
     print(report(result))
-    print(f"\nappended to {save(result).relative_to(ROOT)}")
+    path = append_run(f"import-{result['vendor']}", result)
+    print(f"\nappended to {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ Prints a markdown table and appends the run to bench/out/ledger-<vendor>.json (b
 
 import argparse
 import datetime
-import json
 import os
 import platform
 import statistics
@@ -31,10 +30,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from benchlib import cleanup, git_revision, prepare_environment, server_version
+from benchlib import append_run, cleanup, git_revision, prepare_environment, server_version
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
 CHECKPOINTS = (1_000, 10_000, 100_000)
 GOAL_POSTINGS_PER_SECOND = 500  # on PostgreSQL
 
@@ -338,22 +336,6 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def save(result: dict) -> Path:
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"ledger-{result['vendor']}.json"
-    runs = []
-    if path.exists():
-        try:
-            runs = json.loads(path.read_text())
-        except ValueError:
-            runs = []
-        if not isinstance(runs, list):
-            runs = [runs]
-    runs.append(result)
-    path.write_text(json.dumps(runs, indent=2) + "\n")
-    return path
-
-
 def main() -> None:
     args = parse_args()
     if args.movements < args.lines:
@@ -368,7 +350,8 @@ def main() -> None:
         cleanup(state, args.keep)
     print()
     print(report(result))
-    print(f"\nappended to {save(result).relative_to(ROOT)}")
+    path = append_run(f"ledger-{result['vendor']}", result)
+    print(f"\nappended to {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
