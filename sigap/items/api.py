@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sigap.accounts.access import require_officer, require_region_scope
 from sigap.api.forms import FormInvalid, cleaned
 from sigap.api.pagination import Page
 from sigap.api.schemas import ERRORS, Input, Quantity
 from sigap.items.forms import ComponentFormSet, ItemForm
 from sigap.items.models import Item, Kind, Unit
 from sigap.items.services import bom_replace, item_save
-from sigap.items.views import _require_officer, _require_staff
 
 router = Router(tags=["items"])
 
@@ -85,7 +85,7 @@ def _items():
 @paginate(Page)
 def item_list(request, filters: ItemFilters = Query(...)):
     """Materials and products (office staff), with their bills of materials; filter by kind, active, name."""
-    _require_staff(request.user)
+    require_region_scope(request.user)
     items = _items()
     if filters.q.strip():
         text = filters.q.strip()
@@ -99,7 +99,7 @@ def item_list(request, filters: ItemFilters = Query(...)):
 
 @router.get("/{item_id}", response={200: ItemOut, **ERRORS})
 def item_detail(request, item_id: int):
-    _require_staff(request.user)
+    require_region_scope(request.user)
     return get_object_or_404(_items(), pk=item_id)
 
 
@@ -114,7 +114,7 @@ def _save(request, item: Item | None, payload: dict) -> Item:
 @router.post("", response={201: ItemOut, **ERRORS})
 def item_create(request, payload: ItemIn):
     """Add a raw material or product (officers), as the item page does."""
-    _require_officer(request.user)
+    require_officer(request.user)
     item = _save(request, None, payload.dict())
     return Status(201, _items().get(pk=item.pk))
 
@@ -122,7 +122,7 @@ def item_create(request, payload: ItemIn):
 @router.patch("/{item_id}", response={200: ItemOut, **ERRORS})
 def item_update(request, item_id: int, payload: ItemPatch):
     """Change an item (officers); only the fields sent change."""
-    _require_officer(request.user)
+    require_officer(request.user)
     item = get_object_or_404(Item, pk=item_id)
     _save(request, item, payload.dict(exclude_unset=True))
     return _items().get(pk=item.pk)
@@ -151,7 +151,7 @@ def _lines(components: list[dict]) -> list[tuple[Item, Decimal]]:
 @router.put("/{item_id}/components", response={200: ItemOut, **ERRORS})
 def bom_update(request, item_id: int, payload: BillOfMaterialsIn):
     """Replace a product's bill of materials (officers); an empty list clears it."""
-    _require_officer(request.user)
+    require_officer(request.user)
     product = get_object_or_404(Item.objects.products(), pk=item_id)
     bom_replace(product=product, lines=_lines(payload.dict()["components"]), by=request.user)
     return _items().get(pk=product.pk)

@@ -1,37 +1,26 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sigap.accounts.access import require_officer, require_region_scope
 from sigap.items.forms import ComponentFormSet, ItemForm
 from sigap.items.models import Item
 from sigap.items.services import bom_replace, item_save
 from sigap.lib.errors import DomainError
 
 
-def _require_staff(user):
-    if not user.has_region_scope:
-        raise PermissionDenied
-
-
-def _require_officer(user):
-    """Only industry office staff keep the list of items and their bills of materials."""
-    if not user.is_officer:
-        raise PermissionDenied
-
-
 @login_required
 def item_list(request):
-    _require_staff(request.user)
+    require_region_scope(request.user)
     items = Item.objects.prefetch_related("components__material")
     return render(request, "items/item_list.html", {"items": items, "can_edit": request.user.is_officer})
 
 
 @login_required
 def item_detail(request, pk):
-    _require_staff(request.user)
+    require_region_scope(request.user)
     item = get_object_or_404(Item, pk=pk)
     return render(request, "items/item_detail.html", {
         "item": item, "components": item.components.select_related("material"),
@@ -42,7 +31,7 @@ def item_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk=None):
-    _require_officer(request.user)
+    require_officer(request.user)
     item = get_object_or_404(Item, pk=pk) if pk else None
     form = ItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +48,7 @@ def item_edit(request, pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bom_edit(request, pk):
-    _require_officer(request.user)
+    require_officer(request.user)
     product = get_object_or_404(Item.objects.products(), pk=pk)
     initial = [{"material": c.material_id, "quantity": c.quantity} for c in product.components.all()]
     formset = ComponentFormSet(request.POST or None, initial=initial, prefix="bom")

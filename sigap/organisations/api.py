@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sigap.accounts.access import require_officer, require_region_scope
 from sigap.api.forms import cleaned, field_names
 from sigap.api.pagination import Page
 from sigap.api.schemas import ERRORS, REGION_CODE, TEXT, Input
 from sigap.organisations.forms import OrganisationForm
 from sigap.organisations.models import Kind, Organisation
 from sigap.organisations.services import organisation_create
-from sigap.organisations.views import _require_officer, _require_region_scope
 from sigap.regions.models import in_region
 
 router = Router(tags=["organisations"])
@@ -59,7 +59,7 @@ class OrganisationIn(Input):
 def organisation_list(request, filters: OrganisationFilters = Query(...)):
     """Offices and agencies the caller may see (an office's staff), by region and name; filter by region code
     (prefix), kind, or a part of the name or code."""
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     organisations = Organisation.objects.visible_to(request.user)
     text = filters.q.strip()
     if text:
@@ -80,7 +80,7 @@ def organisation_detail(request, organisation_id: int):
 @router.post("", response={201: OrganisationOut, **ERRORS})
 def organisation_create_op(request, payload: OrganisationIn):
     """Register an office or agency: the same checks as the registration page (officers, inside their region)."""
-    _require_officer(request.user)
+    require_officer(request.user)
     data = payload.dict()
     data["region"] = data.pop("region_code")
     form = OrganisationForm(data, user=request.user)

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sigap.accounts.access import require_officer, require_region_scope
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.history import history_entries
 from sigap.organisations.forms import OrganisationForm
@@ -12,20 +12,9 @@ from sigap.organisations.models import Organisation
 from sigap.organisations.services import organisation_create, organisation_update
 
 
-def _require_region_scope(user):
-    """The registry of offices and agencies is for an office's staff."""
-    if not user.has_region_scope:
-        raise PermissionDenied
-
-
-def _require_officer(user):
-    if not user.is_officer:
-        raise PermissionDenied
-
-
 @login_required
 def organisation_list(request):
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     organisations = Organisation.objects.visible_to(request.user).select_related("region")
     return render(request, "organisations/organisation_list.html", {
         "organisations": organisations, "can_create": request.user.is_officer,
@@ -55,7 +44,7 @@ def _save(request, form, organisation=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create_view(request):
-    _require_officer(request.user)
+    require_officer(request.user)
     form = OrganisationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         organisation = _save(request, form)

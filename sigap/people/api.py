@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sigap.accounts.access import require_officer, require_region_scope
 from sigap.api.forms import cleaned, field_names
 from sigap.api.pagination import Page
 from sigap.api.schemas import ERRORS, REGION_CODE, TEXT, Input
@@ -16,7 +17,6 @@ from sigap.people.forms import PersonForm
 from sigap.people.models import Kind, Person
 from sigap.people.services import person_create, person_update
 from sigap.people.templatetags.personal_data import nik_for, phone_for
-from sigap.people.views import _require_officer, _require_region_scope
 from sigap.regions.models import in_region
 
 router = Router(tags=["people"])
@@ -112,7 +112,7 @@ def _fields(form) -> dict:
 def person_list(request, filters: PersonFilters = Query(...)):
     """People registered in the caller's region (an office's staff), by name; filter by region code (prefix),
     role, a part of the name or a whole NIK."""
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     people = Person.objects.visible_to(request.user).search(filters.q)
     if filters.region:
         people = people.filter(in_region(filters.region))
@@ -130,7 +130,7 @@ def person_detail(request, person_id: int):
 def person_create_op(request, payload: PersonIn):
     """Register a person: the same checks as the registration page (officers; an address in their region; a
     well-formed NIK that matches the birth date and sex and is not registered yet)."""
-    _require_officer(request.user)
+    require_officer(request.user)
     form = PersonForm(_form_data(payload.dict(), None), user=request.user)
     with field_names(FIELD_NAMES):
         person = person_create(by=request.user, **_fields(form))

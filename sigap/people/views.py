@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_http_methods
 
+from sigap.accounts.access import require_officer, require_region_scope
 from sigap.lib.errors import DomainError, show_on_form
-from sigap.lib.export import FORMATS, export_response
+from sigap.lib.export import export_response, requested_format
 from sigap.lib.history import history_entries
 from sigap.lib.phone import display_phone, mask_phone
 from sigap.lib.spreadsheet import import_page, region_code_lists, template_response
@@ -19,20 +19,9 @@ from sigap.people.services import people_import, person_create, person_update
 PAGE_SIZE = 25
 
 
-def _require_region_scope(user):
-    """Only an office's staff read the people registry."""
-    if not user.has_region_scope:
-        raise PermissionDenied
-
-
-def _require_officer(user):
-    if not user.is_officer:
-        raise PermissionDenied
-
-
 @login_required
 def person_list(request):
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     filters = PersonFilterForm(request.GET or None)
     people = Person.objects.visible_to(request.user)
     if filters.is_bound:
@@ -49,10 +38,8 @@ def person_list(request):
 @login_required
 def person_export(request):
     """The people list with the current filters; NIK and phone only for the roles that may see them."""
-    _require_region_scope(request.user)
-    fmt = request.GET.get("format", "csv")
-    if fmt not in FORMATS:
-        fmt = "csv"
+    require_region_scope(request.user)
+    fmt = requested_format(request)
     filters = PersonFilterForm(request.GET or None)
     people = Person.objects.visible_to(request.user)
     if filters.is_bound:
@@ -98,7 +85,7 @@ def _save(request, form, person=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create_view(request):
-    _require_officer(request.user)
+    require_officer(request.user)
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         person = _save(request, form)
@@ -142,7 +129,7 @@ def person_history(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_import(request):
     """People from an Excel file, all or none; the problems of every row are listed when there are any."""
-    _require_officer(request.user)
+    require_officer(request.user)
     return import_page(
         request, title=_("Import people"), columns=PERSON_IMPORT_COLUMNS, run=people_import,
         done=lambda count: ngettext("%(count)s person registered.", "%(count)s people registered.",
@@ -153,5 +140,5 @@ def person_import(request):
 @login_required
 def person_import_template(request):
     """The Excel template, with the regions the officer may use."""
-    _require_officer(request.user)
+    require_officer(request.user)
     return template_response("impor-orang", PERSON_IMPORT_COLUMNS, lists=region_code_lists(request.user))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sigap.accounts.access import require_region_scope
 from sigap.api.forms import FormInvalid, cleaned_with
 from sigap.api.pagination import Page
 from sigap.api.schemas import ERRORS, Input
@@ -16,7 +17,7 @@ from sigap.production.models import Batch
 from sigap.quality.forms import InspectionForm
 from sigap.quality.models import Criterion, Inspection
 from sigap.quality.services import inspection_record
-from sigap.quality.views import _require_inspector, _require_region_scope
+from sigap.quality.views import _require_inspector
 from sigap.regions.models import in_region
 
 router = Router(tags=["inspections"])
@@ -84,7 +85,7 @@ def _visible(request):
 def inspection_list(request, filters: InspectionFilters = Query(...)):
     """Inspections of the region's batches, newest first (for office staff and health experts, as the work list
     and its export)."""
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     inspections = _visible(request)
     if filters.region:
         inspections = inspections.filter(in_region(filters.region, "batch__region"))
@@ -102,7 +103,7 @@ def inspection_list(request, filters: InspectionFilters = Query(...)):
 @router.get("/checklists/{product}", response={200: list[CriterionOut], **ERRORS})
 def checklist(request, product: str):
     """The points in use of a product's checklist (by product code), in order: an inspection answers each."""
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     item = get_object_or_404(Item.objects.products(), code=product)
     return Criterion.objects.filter(product=item, is_active=True).order_by("position", "pk")
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sigap.accounts.access import require_region_scope
 from sigap.accounts.models import Role
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError, show_on_form
@@ -14,11 +15,6 @@ from sigap.production.models import Batch
 from sigap.quality.forms import CriterionFormSet, InspectionForm
 from sigap.quality.models import Inspection
 from sigap.quality.services import inspection_record
-
-
-def _require_region_scope(user):
-    if not user.has_region_scope:
-        raise PermissionDenied
 
 
 def _require_inspector(user):
@@ -30,7 +26,7 @@ def _require_inspector(user):
 @login_required
 def worklist(request):
     """The health expert's work list: batches of their region waiting for inspection, oldest first."""
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     batches = (Batch.objects.visible_to(request.user).awaiting_inspection()
                .select_related("product", "producer_partner", "producer_person").order_by("produced_on", "pk"))
     return render(request, "quality/worklist.html", {"batches": batches})
@@ -39,7 +35,7 @@ def worklist(request):
 @login_required
 def inspection_export(request):
     """Every inspection of the region's batches, newest first, for the same readers as the work list."""
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     inspections = Inspection.objects.visible_to(request.user).select_related(
         "batch__product", "batch__producer_partner", "batch__producer_person", "inspector").order_by(
         "-inspected_on", "-pk")

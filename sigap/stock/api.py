@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sigap.accounts.access import require_officer
 from sigap.api.forms import cleaned_with, field_names, formset_data, formset_errors, item_choices
 from sigap.api.pagination import Page
 from sigap.api.schemas import ERRORS, REGION_CODE, Input, Overdraw, Quantity
@@ -15,7 +16,7 @@ from sigap.regions.models import in_region
 from sigap.stock import services
 from sigap.stock.forms import IssueForm, LineFormSet, ReceiptForm, TransferForm
 from sigap.stock.models import Balance, DocumentKind, Location, Movement, PostingKind, StockDocument
-from sigap.stock.views import _require_officer, _require_reader
+from sigap.stock.views import _require_reader
 
 router = Router(tags=["stock"])
 
@@ -241,7 +242,7 @@ def _form_data(payload: Input) -> dict:
 @router.post("/receipts", response={201: DocumentOut, **ERRORS})
 def receipt_create(request, payload: ReceiptIn):
     """Record materials received into an office's store (officers, for an industry office of their region)."""
-    _require_officer(request.user)
+    require_officer(request.user)
     form = ReceiptForm(_form_data(payload), user=request.user)
     lines = _lines(payload.lines)
     data = cleaned_with(form, NAMES, formset_errors(lines))
@@ -256,7 +257,7 @@ def receipt_create(request, payload: ReceiptIn):
 def issue_create(request, payload: IssueIn):
     """Issue materials from an office's store to a partner or a participant. More than the store holds is refused
     with 409 and the shortfall per item; nothing is written."""
-    _require_officer(request.user)
+    require_officer(request.user)
     form = IssueForm(_form_data(payload), user=request.user)
     lines = _lines(payload.lines)
     data = cleaned_with(form, NAMES, formset_errors(lines))
@@ -271,7 +272,7 @@ def issue_create(request, payload: IssueIn):
 def transfer_create(request, payload: TransferIn):
     """Move goods between two locations, e.g. finished suits from a partner's workshop to the office's store
     before a handover. More than the source holds is refused with 409; nothing is written."""
-    _require_officer(request.user)
+    require_officer(request.user)
     form = TransferForm(_form_data(payload), user=request.user)
     lines = _lines(payload.lines)
     data = cleaned_with(form, NAMES, formset_errors(lines))

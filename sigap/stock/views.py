@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sigap.accounts.access import require_officer
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, local_time, requested_format
 from sigap.production.selectors import material_yield
@@ -21,11 +22,6 @@ PAGE_SIZE = 50
 
 def _require_reader(user):
     if not (user.has_region_scope or user.partner_id):
-        raise PermissionDenied
-
-
-def _require_officer(user):
-    if not user.is_officer:
         raise PermissionDenied
 
 
@@ -122,7 +118,7 @@ def document_detail(request, pk):
 
 
 def _document_view(request, *, form_class, record, template_title):
-    _require_officer(request.user)
+    require_officer(request.user)
     form = form_class(request.POST or None, user=request.user)
     lines = LineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
@@ -171,7 +167,7 @@ def transfer_create(request):
 @require_POST
 def document_void(request, pk):
     document = get_object_or_404(StockDocument.objects.visible_to(request.user), pk=pk)
-    _require_officer(request.user)
+    require_officer(request.user)
     form = VoidForm(request.POST)
     if form.is_valid():
         try:
@@ -189,7 +185,7 @@ def document_void(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def adjustment_create(request):
-    _require_officer(request.user)
+    require_officer(request.user)
     form = AdjustmentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sigap.accounts.access import require_officer, require_region_scope
 from sigap.api.forms import FormInvalid, cleaned, field_names
 from sigap.api.pagination import Page
 from sigap.api.schemas import ERRORS, ITEM_CODE, REGION_CODE, TEXT, Input
@@ -23,7 +24,7 @@ from sigap.trainings.forms import (
 from sigap.trainings.models import Attendance, Enrolment, Mode, Training
 from sigap.trainings.progress import training_progress
 from sigap.trainings.views import (
-    _editable, _require_officer, _require_region_scope, _runnable, _visible, visible_programmes,
+    _editable, _runnable, _visible, visible_programmes,
 )
 
 router = Router(tags=["trainings"])
@@ -123,7 +124,7 @@ def _programme_targets(targets: list[dict]) -> list[tuple]:
 def programme_list(request, filters: ProgrammeFilters = Query(...)):
     """Programmes led by an office the caller sees (an office's staff), newest first; filter by region code
     (prefix) of the lead office, year, product targeted, dates."""
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     programmes = _programmes(request)
     if filters.q.strip():
         programmes = programmes.filter(name__icontains=filters.q.strip())
@@ -149,7 +150,7 @@ def programme_detail(request, programme_id: int):
 def programme_create(request, payload: ProgrammeIn):
     """Start a programme with its targets per product: the same checks as the programme page (officers, for an
     industry office of their region)."""
-    _require_officer(request.user)
+    require_officer(request.user)
     body = payload.dict()
     form = ProgrammeForm({"name": body["name"], "year": body["year"], "office": body["office_id"],
                           "partner_offices": body["partner_office_ids"], "budget_source": body["budget_source"],
@@ -319,7 +320,7 @@ def _save_training(request, form, training: Training | None) -> Training:
 def training_list(request, filters: TrainingFilters = Query(...)):
     """Trainings run by an office of the caller's region (an office's staff), newest first, with their number of
     participants and units produced; filter by region code (prefix), dates, product, mode, programme, office."""
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     trainings = _trainings(request)
     if filters.q.strip():
         trainings = trainings.filter(title__icontains=filters.q.strip())
@@ -351,7 +352,7 @@ def training_detail(request, training_id: int):
 def training_create(request, payload: TrainingIn):
     """Plan a training: the same checks as the training page (officers, for an industry office of their region;
     instructors and the health expert registered as such)."""
-    _require_officer(request.user)
+    require_officer(request.user)
     form = TrainingForm(_training_form_data(payload.dict(), None), user=request.user)
     training = _save_training(request, form, None)
     return Status(201, _training_detail(request, training.pk))
@@ -361,7 +362,7 @@ def training_create(request, payload: TrainingIn):
 def training_update(request, training_id: int, payload: TrainingPatch):
     """Change a training; only the fields sent change (null empties an optional one)."""
     training = _editable(request, training_id)
-    _require_officer(request.user)
+    require_officer(request.user)
     form = TrainingForm(_training_form_data(payload.dict(exclude_unset=True), training), instance=training,
                         user=request.user)
     _save_training(request, form, Training.objects.get(pk=training.pk))

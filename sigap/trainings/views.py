@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from sigap.accounts.access import require_officer, require_region_scope
 from sigap.accounts.models import Role
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
@@ -44,17 +45,6 @@ def _require_runner(user):
         raise PermissionDenied
 
 
-def _require_region_scope(user):
-    """Training and programme lists are for an office's staff."""
-    if not user.has_region_scope:
-        raise PermissionDenied
-
-
-def _require_officer(user):
-    if not user.is_officer:
-        raise PermissionDenied
-
-
 def _runnable(request, pk):
     training = _visible(request, pk)
     _require_runner(request.user)
@@ -63,7 +53,7 @@ def _runnable(request, pk):
 
 def _listed_trainings(request):
     """The trainings the list shows, through its filters; the exports start from the same."""
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     filters = TrainingFilterForm(request.GET or None)
     return filters, filters.apply(Training.objects.visible_to(request.user))
 
@@ -151,7 +141,7 @@ def training_home_visits(training):
 @require_http_methods(["GET", "POST"])
 def training_edit(request, pk=None):
     training = _editable(request, pk) if pk else None
-    _require_officer(request.user)
+    require_officer(request.user)
     form = TrainingForm(request.POST or None, instance=training, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -349,7 +339,7 @@ def visible_programmes(user):
 
 @login_required
 def programme_list(request):
-    _require_region_scope(request.user)
+    require_region_scope(request.user)
     programmes = visible_programmes(request.user).select_related("office").prefetch_related(
         "targets__product", "trainings")
     return render(request, "trainings/programme_list.html", {"programmes": programmes,
@@ -359,7 +349,7 @@ def programme_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_create(request):
-    _require_officer(request.user)
+    require_officer(request.user)
     form = ProgrammeForm(request.POST or None, user=request.user)
     targets_formset = ProgrammeTargetFormSet(request.POST or None, prefix="targets")
     if request.method == "POST" and form.is_valid() and targets_formset.is_valid():

@@ -1,0 +1,15 @@
+"""The checks a view makes before anything else; a user who may not gets 403."""
+
+from django.core.exceptions import PermissionDenied
+
+
+def require_region_scope(user) -> None:
+    """An office's staff (and the administrator): they read the registers of their region."""
+    if not user.has_region_scope:
+        raise PermissionDenied
+
+
+def require_officer(user) -> None:
+    """Industry office officers: they register and change records."""
+    if not user.is_officer:
+        raise PermissionDenied
