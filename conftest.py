@@ -125,6 +125,21 @@ def client_for(user):
     return client
 
 
+def xlsx_upload(rows, name: str = "data.xlsx"):
+    """An Excel file holding these rows (a header first, if any), as an import form receives it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
 def download_rows(response) -> list[list]:
     """The rows of a CSV or Excel export, header first: CSV cells as text, Excel cells with their types (an empty
     cell is None). Reading the body runs the export's queries, so count them around this call."""

@@ -7,8 +7,9 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
+from conftest import xlsx_upload
 from sigap.lib.spreadsheet import (ChoiceByNameField, CodeList, Column, ImportRefused, Report, read_rows,
                                    template_workbook)
 from sigap.people.models import Sex
@@ -22,13 +23,8 @@ COLUMNS = [
 HEADER = ["Name", "Quantity", "Date produced", "Note"]
 
 
-def xlsx(*rows) -> SimpleUploadedFile:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile("data.xlsx", buffer.getvalue())
+def xlsx(*rows):
+    return xlsx_upload(rows)
 
 
 def read(upload, columns=COLUMNS):

@@ -4,9 +4,9 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from conftest import client_for
+from conftest import client_for, xlsx_upload
 from sigap.lib.spreadsheet import ImportRefused, read_rows
 from sigap.partners.forms import PARTNER_IMPORT_COLUMNS
 from sigap.partners.models import Partner
@@ -18,13 +18,8 @@ ROW = ["Konveksi Pelaihari", "9120 0012 3000 9", "Hj. Aminah", "0812-5123-0009",
        "garment", "2020-06-01", ""]
 
 
-def xlsx(*rows, header=HEADER) -> SimpleUploadedFile:
-    workbook = Workbook()
-    for row in [header, *rows]:
-        workbook.active.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile("mitra.xlsx", buffer.getvalue())
+def xlsx(*rows, header=HEADER):
+    return xlsx_upload([header, *rows], "mitra.xlsx")
 
 
 def problems(by, *rows, header=HEADER) -> list[tuple]:

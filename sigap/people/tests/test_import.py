@@ -4,9 +4,9 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from conftest import client_for
+from conftest import client_for, xlsx_upload
 from sigap.lib.spreadsheet import ImportRefused, read_rows
 from sigap.people.forms import PERSON_IMPORT_COLUMNS
 from sigap.people.models import Person
@@ -18,13 +18,8 @@ BUDI = ["Budi", "6301 0305 0201 0002", "Laki-laki", "2001-02-05", "instructor", 
         "0812-5123-0002"]
 
 
-def xlsx(*rows, header=HEADER) -> SimpleUploadedFile:
-    workbook = Workbook()
-    for row in [header, *rows]:
-        workbook.active.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile("orang.xlsx", buffer.getvalue())
+def xlsx(*rows, header=HEADER):
+    return xlsx_upload([header, *rows], "orang.xlsx")
 
 
 def problems(by, *rows) -> list[tuple]:

@@ -5,9 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from conftest import client_for
+from conftest import client_for, xlsx_upload
 from sigap.dashboards.models import DailyFigure
 from sigap.lib.spreadsheet import ImportRefused, read_rows
 from sigap.people.models import Person
@@ -26,13 +26,8 @@ def participant(world):
                                  address="Jl. Demo", region_id="63.01.03.1004")
 
 
-def xlsx(*rows, header=HEADER) -> SimpleUploadedFile:
-    workbook = Workbook()
-    for row in [header, *rows]:
-        workbook.active.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile("produksi.xlsx", buffer.getvalue())
+def xlsx(*rows, header=HEADER):
+    return xlsx_upload([header, *rows], "produksi.xlsx")
 
 
 def problems(by, *rows) -> list[tuple]:
