@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sigap.accounts.access import require_officer
 from sigap.api.forms import (FormInvalid, cleaned, cleaned_with, field_names, formset_data, formset_errors,
                              item_choices)
 from sigap.api.pagination import Page
@@ -252,8 +253,7 @@ HANDOVER_NAMES = {"office": "office_id", "receiver": "receiver_id", "request": "
 def handover_create(request, payload: HandoverIn):
     """Hand goods over from an office's store with a numbered certificate (officers). More than the store holds
     is 409 with the shortfall; nothing is written and no number is used."""
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     data = payload.dict(exclude={"lines"})
     for name, api_name in HANDOVER_NAMES.items():
         data[name] = data.pop(api_name)
@@ -331,8 +331,7 @@ def _officers_request(request, request_id: int, product: str):
     """The request (404 outside the caller's scope), for officers only, and one of its products by code."""
     supply_request = get_object_or_404(SupplyRequest.objects.visible_to(request.user).select_related(
         "office", "agency"), pk=request_id)
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     return supply_request, get_object_or_404(Item.objects.products(), code=product)
 
 
@@ -426,8 +425,7 @@ def handover_void(request, handover_id: int, payload: VoidIn):
     """Void a handover (officers of the giving office's region): its goods go back into the store by a reversal;
     the certificate's number stays used and its verification page says void."""
     handover = get_object_or_404(Handover.objects.visible_to(request.user), pk=handover_id)
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     reason = cleaned(VoidForm(payload.dict()))["reason"]
     services.handover_void(handover=handover, by=request.user, reason=reason)
     return _handovers(request).get(pk=handover.pk)

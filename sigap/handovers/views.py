@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sigap.accounts.access import require_officer
 from sigap.accounts.models import Role
 from sigap.handovers import services
 from sigap.handovers.certificate import certificate_pdf
@@ -111,8 +112,7 @@ def handover_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def handover_create(request):
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     form = HandoverForm(request.POST or None, user=request.user)
     lines = HandoverLineFormSet(request.POST or None, prefix="lines", form_kwargs={"user": request.user})
     if request.method == "POST" and form.is_valid() and lines.is_valid():
@@ -157,8 +157,7 @@ def confirm_receipt(request, pk):
 @require_POST
 def void(request, pk):
     handover = get_object_or_404(Handover.objects.visible_to(request.user), pk=pk)
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     form = VoidForm(request.POST)
     try:
         if not form.is_valid():
@@ -272,8 +271,7 @@ def request_detail(request, pk):
 @require_POST
 def allocate(request, pk, product_pk):
     supply_request = get_object_or_404(SupplyRequest.objects.visible_to(request.user), pk=pk)
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     product = get_object_or_404(Item.objects.products(), pk=product_pk)
     candidates = _allocation_candidates(supply_request, product)
     form = AllocationForm(request.POST, prefix=f"p{product.pk}", shares=[], candidates=candidates)

@@ -12,11 +12,11 @@ import datetime
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sigap.accounts.access import require_officer
 from sigap.accounts.models import Role
 from sigap.api.forms import FormInvalid, cleaned
 from sigap.api.pagination import Page
@@ -354,8 +354,7 @@ def _office_listing(request, listing_id: int) -> Listing:
     """A listing the caller oversees, for the assisting office's actions (a partner's own user may not)."""
     listing = get_object_or_404(Listing.objects.visible_to(request.user).select_related("partner", "product"),
                                 pk=listing_id)
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     return listing
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from sigap.accounts.access import require_officer
 from sigap.api.forms import FormInvalid, cleaned, formset_data, formset_errors, item_choices
 from sigap.api.pagination import Page
 from sigap.api.schemas import ERRORS, Input
@@ -162,10 +163,8 @@ def _fields(form) -> dict:
 @router.post("", response={201: PartnerOut, **ERRORS})
 def partner_create_op(request, payload: PartnerIn):
     """Register a partner: the same checks as the registration page (officers, in their region)."""
-    from django.core.exceptions import PermissionDenied
-
-    if not request.user.is_officer:
-        raise PermissionDenied
+    
+    require_officer(request.user)
     body = payload.dict()
     form = PartnerForm(_form_data(body, None), user=request.user)
     products = _products(body["products"])

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_http_methods
 
+from sigap.accounts.access import require_officer
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
 from sigap.lib.history import history_entries
@@ -141,8 +142,7 @@ def _save_partner(request, form, formset, partner=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def partner_create_view(request):
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     form = PartnerForm(request.POST or None, user=request.user,
                        initial={"joined_on": timezone.localdate(), "assisting_office": request.user.organisation})
     formset = PartnerProductFormSet(request.POST or None, prefix="products")
@@ -202,8 +202,7 @@ def partner_growth(request):
 @require_http_methods(["GET", "POST"])
 def partner_import(request):
     """Partners from an Excel file, all or none; the problems of every row are listed when there are any."""
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     return import_page(
         request, title=_("Import IKM partners"), columns=PARTNER_IMPORT_COLUMNS, run=partners_import,
         done=lambda count: ngettext("%(count)s partner registered.", "%(count)s partners registered.",
@@ -214,8 +213,7 @@ def partner_import(request):
 @login_required
 def partner_import_template(request):
     """The Excel template, with the sectors, the offices and the regions the officer may use."""
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     return template_response("impor-mitra-ikm", PARTNER_IMPORT_COLUMNS, lists=[
         CodeList(_("Offices"), [_("Code"), _("Name")], Organisation.objects.visible_to(request.user)
                  .industry_offices().values_list("code", "name")),

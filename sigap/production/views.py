@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_http_methods
 
+from sigap.accounts.access import require_officer
 from sigap.accounts.models import Role
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError, show_on_form
@@ -110,8 +111,7 @@ def batch_create(request):
 def batch_import(request):
     """Production reports from an Excel file, all or none; the problems of every row are listed when there are
     any. Officers only: partners and instructors report batch by batch."""
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     return import_page(
         request, title=_("Import production reports"), columns=PRODUCTION_IMPORT_COLUMNS, run=production_import,
         done=lambda count: ngettext("%(count)s batch recorded; it now awaits inspection.",
@@ -122,8 +122,7 @@ def batch_import(request):
 @login_required
 def batch_import_template(request):
     """The Excel template, with the products and the officer's active partners."""
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     return template_response("impor-produksi", PRODUCTION_IMPORT_COLUMNS, lists=[
         CodeList(_("Products"), [_("Code"), _("Name")], Item.objects.products().active().values_list("code", "name")),
         CodeList(_("IKM partners"), [_("NIB"), _("Name")],

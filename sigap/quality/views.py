@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sigap.accounts.access import require_region_scope
+from sigap.accounts.access import require_officer, require_region_scope
 from sigap.accounts.models import Role
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError, show_on_form
@@ -92,8 +92,7 @@ def inspection_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def criteria_edit(request, item_pk):
     """Officers keep each product's checklist."""
-    if not request.user.is_officer:
-        raise PermissionDenied
+    require_officer(request.user)
     product = get_object_or_404(Item.objects.products(), pk=item_pk)
     formset = CriterionFormSet(request.POST or None, instance=product)
     if request.method == "POST" and formset.is_valid():

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sigap.accounts.access import require_officer
+from sigap.accounts.access import require_officer, require_region_scope
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, local_time, requested_format
 from sigap.production.selectors import material_yield
@@ -200,7 +200,6 @@ def adjustment_create(request):
 
 @login_required
 def yield_report(request):
-    if not request.user.has_region_scope:
-        raise PermissionDenied
+    require_region_scope(request.user)
     rows = material_yield(Location.objects.visible_to(request.user))
     return render(request, "stock/yield_report.html", {"rows": rows})
