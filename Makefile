@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 # Debian packages SIGAP needs: Chromium for the browser tests, gettext for translations, Pango for PDFs.
 DEBIAN_PACKAGES := chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: demo test test-sqlite test-postgres api-fuzz install system-deps messages serve check clean bench
+.PHONY: demo test test-sqlite test-postgres test-security api-fuzz install system-deps messages serve check clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ test-postgres:
 	else \
 	  echo "PostgreSQL does not answer at $(PG_URL): its part of the suite is skipped"; \
 	fi
+
+# Only the attacker's probes (issue-by-issue regression tests marked `security`), on SQLite.
+test-security: install
+	env -u DATABASE_URL $(PY) -m pytest -m security -q $(PYTEST_ARGS)
 
 # The API against its own schema with at least 100 generated requests per operation (make test runs 10).
 API_EXAMPLES ?= 100
