@@ -13,8 +13,14 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from sigap.regions.services import regions_load
+
+# CI runs on a loaded machine: no property test may fail because one example or its generation was slow.
+hypothesis_settings.register_profile("sigap", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("sigap")
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

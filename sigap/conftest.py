@@ -18,6 +18,15 @@ PHONE_WIDTH = 360
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_assertions():
+    """CI runs on a loaded machine: a page that answers in 8 s instead of 1 is slow, not wrong. Playwright's
+    assertions retry until they hold, so a longer limit only costs time when a test fails."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium (`playwright install` cannot download here), headless unless --headed."""

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import client_for
 from sigap.people.models import Person
@@ -244,7 +245,7 @@ def matrix_world(world):
         receiver_name="Sekda", receiver_position="Sekretaris Daerah", purpose="use", handed_over_on=day,
         place="Pelaihari", lines=[(world.suit, 5, None)], by=world.tala_officer)
     world.tala_request = request_create(agency=world.gtpp_tala, office=world.tala_office,
-                                        needed_by=datetime.date.today() + datetime.timedelta(days=14),
+                                        needed_by=timezone.localdate() + datetime.timedelta(days=14),
                                         lines=[(world.suit, 100)], by=world.tala_officer)
     world.tala_listing = listing_save(by=world.partner_user, partner=world.tala_partner, product=world.suit,
                                       title="Baju hazmat", price=185000, min_order=5, lead_time_days=7,

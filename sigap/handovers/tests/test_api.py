@@ -4,6 +4,7 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from conftest import client_for
 from sigap.handovers.models import Handover, ProductionOrder, Sequence, SupplyRequest
@@ -26,7 +27,7 @@ def handed(world):
         receiver_name="Sekda", receiver_position="Sekretaris Daerah", purpose="use", handed_over_on=DAY,
         place="Pelaihari", lines=[(world.suit, 5, None)], by=world.tala_officer)
     world.request = request_create(agency=world.gtpp_tala, office=world.tala_office,
-                                   needed_by=datetime.date.today() + datetime.timedelta(days=14),
+                                   needed_by=timezone.localdate() + datetime.timedelta(days=14),
                                    lines=[(world.suit, 100)], by=world.tala_officer)
     return world
 
@@ -220,7 +221,7 @@ def test_a_receipt_names_the_refused_line(handed):
 
 def _request(w, **changes):
     return {"agency_id": w.gtpp_tala.pk, "office_id": w.tala_office.pk,
-            "needed_by": (datetime.date.today() + datetime.timedelta(days=7)).isoformat(),
+            "needed_by": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
             "lines": [{"product": w.mask.code, "quantity": 500}]} | changes
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import client_for, download_rows
 from sigap.accounts.models import Role, User
@@ -16,7 +17,7 @@ from sigap.organisations.models import Kind, Organisation
 from sigap.stock.services import receipt_record
 
 DAY = datetime.date(2020, 6, 15)
-NEEDED_BY = datetime.date.today() + datetime.timedelta(days=30)
+NEEDED_BY = timezone.localdate() + datetime.timedelta(days=30)
 NUMBER, PLACE, PRODUCTS = 0, 2, 8  # handovers
 AGENCY, REQUESTED, NOTE = 0, 3, 5  # requests
 GIVER_NIP = "196501011990031001"

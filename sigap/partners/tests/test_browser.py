@@ -130,4 +130,4 @@ def test_the_search_box_filters_while_typing(page: Page, live_server, live_world
     results = page.locator("#results")
     expect(results).to_contain_text("Konveksi Tuntung Pandang")
     page.locator("form.filters input[name=q]").press_sequentially("tidak ada")
-    expect(results).not_to_contain_text("Konveksi Tuntung Pandang", timeout=3000)
+    expect(results).not_to_contain_text("Konveksi Tuntung Pandang")

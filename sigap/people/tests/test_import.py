@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import client_for, xlsx_upload
@@ -75,7 +76,7 @@ def test_duplicate_niks_in_the_file_and_in_sigap_are_refused(world):
 @pytest.mark.parametrize("column, value, message", [
     (6, "63.08.05.1001", "This address is outside your region."),
     (6, "63.01.03.9999", "No village or district has this code."),
-    (3, datetime.date.today() + datetime.timedelta(days=1), "The birth date cannot be in the future."),
+    (3, timezone.localdate() + datetime.timedelta(days=1), "The birth date cannot be in the future."),
     (4, "boss", "Select a valid choice. boss is not one of the available choices."),
 ])
 def test_each_cell_is_checked_by_the_forms_rules(world, column, value, message):

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import client_for, xlsx_upload
@@ -73,7 +74,7 @@ def test_one_bad_row_imports_nothing_and_the_page_names_its_row_and_column(world
 @pytest.mark.parametrize("column, value, message", [
     (4, 1_000_001, "The quantity must be between 1 and 1.000.000."),
     (4, 2.5, "Enter a whole number."),
-    (5, datetime.date.today() + datetime.timedelta(days=1), "The date cannot be in the future."),
+    (5, timezone.localdate() + datetime.timedelta(days=1), "The date cannot be in the future."),
     (5, "besok", "Enter a valid date."),
     (3, "kain-sasirangan", "Choose a product, not a raw material."),
     (3, "payung", "No active product has this code."),

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import client_for
 from sigap.lib.errors import DomainError
@@ -40,7 +41,7 @@ def test_an_instructor_reports_a_participants_output_in_their_region(world):
 @pytest.mark.parametrize("kwargs, message", [
     ({"quantity": 0}, "between 1"),
     ({"quantity": 2_000_000}, "between 1"),
-    ({"produced_on": datetime.date.today() + datetime.timedelta(days=1)}, "future"),
+    ({"produced_on": timezone.localdate() + datetime.timedelta(days=1)}, "future"),
     ({"product": "fabric"}, "not a raw material"),
 ])
 def test_bad_production_reports_are_refused(world, kwargs, message):

@@ -3,6 +3,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from conftest import client_for
 from sigap.stock.ledger import audit, on_hand
@@ -142,7 +143,7 @@ def test_a_receipt_into_another_districts_store_names_the_office(received):
 
 def test_a_future_date_is_refused_by_the_service_naming_the_field(received):
     w = received
-    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     response = post(w.tala_officer, "/receipts", _receipt(w, date=tomorrow))
     assert response.status_code == 400 and list(response.json()["errors"]) == ["date"]
 

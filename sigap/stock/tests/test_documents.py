@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import client_for
 from sigap.lib.errors import DomainError
@@ -67,7 +68,7 @@ def test_bad_lines_are_refused(received, lines, message):
 
 def test_dates_in_the_future_are_refused(world):
     with pytest.raises(DomainError, match="future"):
-        receipt_record(office=world.tala_office, supplier=None, date=datetime.date.today() + datetime.timedelta(2),
+        receipt_record(office=world.tala_office, supplier=None, date=timezone.localdate() + datetime.timedelta(2),
                        lines=[(world.fabric, 1)], by=world.tala_officer)
     assert not StockDocument.objects.exists()
 
