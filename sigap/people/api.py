@@ -58,7 +58,8 @@ class PersonOut(Schema):
 
 
 class PersonFilters(Schema):
-    q: str = Field("", max_length=200, pattern=TEXT, description="A part of the name, or a whole NIK.")
+    q: str = Field("", max_length=200, pattern=TEXT,
+                   description="A part of the name, or a whole NIK for the roles that see NIKs whole.")
     region: str | None = Field(None, pattern=REGION_CODE,
                                description="A Kemendagri region code; people living in it or below it.")
     kind: KindCode | None = None
@@ -111,9 +112,9 @@ def _fields(form) -> dict:
 @paginate(Page)
 def person_list(request, filters: PersonFilters = Query(...)):
     """People registered in the caller's region (an office's staff), by name; filter by region code (prefix),
-    role, a part of the name or a whole NIK."""
+    role, a part of the name or, for the roles that see NIKs whole, a whole NIK."""
     require_region_scope(request.user)
-    people = Person.objects.visible_to(request.user).search(filters.q)
+    people = Person.objects.visible_to(request.user).search(filters.q, user=request.user)
     if filters.region:
         people = people.filter(in_region(filters.region))
     if filters.kind:

@@ -9,7 +9,9 @@ from sigap.lib.phone import PhoneNumberField
 from sigap.lib.regions_field import AddressRegionMixin
 from sigap.lib.spreadsheet import ChoiceByNameField, Column
 from sigap.lib.widgets import date_input
+from sigap.organisations.models import Organisation
 from sigap.people.models import Kind, Person, Sex
+from sigap.regions.models import Region, code_within
 
 
 def check_nik(nik: str, *, birth_date: datetime.date | None, sex: str | None) -> list[tuple[str, str]]:
@@ -34,6 +36,38 @@ def check_nik(nik: str, *, birth_date: datetime.date | None, sex: str | None) ->
     if info.gender and sex and info.gender != sex:
         problems.append(("sex", _("The sex does not match the NIK (women's day of birth is increased by 40).")))
     return problems
+
+
+def nik_taken_message(holder: Person, *, by) -> str:
+    """The message refusing a NIK that ``holder`` is registered with (a NIK is registered once, nationally).
+
+    Only officers, who see NIKs whole, learn where it is held: with someone of their own region (whom they can
+    find), or with the office to ask for a transfer. Anyone else is told only that it cannot be registered, which
+    does not say that the NIK exists in another district.
+    """
+    if not by.can_see_nik:
+        return _("This NIK cannot be registered; ask your office.")
+    if code_within(holder.region_id, by.region_code):
+        return Person._meta.get_field("nik").error_messages["unique"]
+    regency = holder.region_id[:5]
+    # The regency's industry office, else its province's.
+    office = Organisation.objects.industry_offices().filter(region_id__in=[regency, regency[:2]]).order_by(
+        "-region_id", "name").first()
+    if office is None:
+        region = Region.objects.filter(code=regency).first()
+        return _("This NIK is registered in %(region)s; ask its industry office to transfer the person to yours.") % {
+            "region": region or regency}
+    return _("This NIK is registered with %(office)s; ask that office to transfer the person to yours.") % {
+        "office": office}
+
+
+def check_nik_is_new(nik: str, *, by, person: Person | None = None) -> str | None:
+    """None when no one but ``person`` is registered with this NIK; else the message refusing it, for ``by``."""
+    holders = Person.objects.filter(nik=nik).only("region")
+    if person is not None and person.pk is not None:
+        holders = holders.exclude(pk=person.pk)
+    holder = holders.first()
+    return None if holder is None else nik_taken_message(holder, by=by)
 
 
 class NikField(forms.CharField):
@@ -69,6 +103,7 @@ class PersonForm(AddressRegionMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.setup_region_fields(
             region_scope=user.region_code, current=self.instance.region if self.instance.region_id else None
         )
@@ -89,19 +124,36 @@ class PersonForm(AddressRegionMixin, forms.ModelForm):
         cleaned["region"] = self.chosen_region()
         return cleaned
 
+    def validate_unique(self):
+        # The model's own message for a NIK already registered would tell anyone that it exists somewhere;
+        # check_nik_is_new words it for who is registering.
+        exclude = self._get_validation_exclusions()
+        if "nik" not in exclude:
+            message = check_nik_is_new(self.cleaned_data["nik"], by=self.user, person=self.instance)
+            if message:
+                self.add_error("nik", message)
+        exclude.add("nik")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
 
 class PersonFilterForm(forms.Form):
+    """The people list's filters; the search matches a whole NIK only for a user who may see NIKs whole."""
+
     q = forms.CharField(label=_("Search"), required=False, widget=forms.SearchInput())
     kind = forms.ChoiceField(label=_("Role"), choices=[("", _("All"))] + Kind.choices, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"placeholder": _("Name or whole NIK")})
+        self.user = user
+        self.fields["q"].widget.attrs.update({"placeholder": _("Name or whole NIK") if user.can_see_nik else _("Name")})
 
     def apply(self, people):
         if not self.is_valid():
             return people.none()
-        people = people.search(self.cleaned_data["q"] or "")
+        people = people.search(self.cleaned_data["q"] or "", user=self.user)
         if self.cleaned_data["kind"]:
             people = people.filter(kind=self.cleaned_data["kind"])
         return people

@@ -31,12 +31,20 @@ class PersonQuerySet(models.QuerySet):
     def in_region(self, code: str | None):
         return self.filter(in_region(code))
 
-    def search(self, text: str):
+    def search(self, text: str, *, user):
+        """People whose name holds the text, or whose NIK is the text for a user who may see NIKs whole.
+
+        A NIK is matched whole only, so the search box cannot guess one digit by digit; and not at all for the
+        roles that see NIKs masked: the regency, serial, birth year and sex they see narrow a NIK down to a few
+        hundred candidates, which a search that answers "found" would let them try one by one.
+        """
         text = text.strip()
         if not text:
             return self
-        # NIK is matched whole only, so the search box cannot be used to guess one digit by digit.
-        return self.filter(models.Q(name__icontains=text) | models.Q(nik=text))
+        matches = models.Q(name__icontains=text)
+        if getattr(user, "can_see_nik", False):
+            matches |= models.Q(nik=text)
+        return self.filter(matches)
 
 
 class Person(models.Model):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from sigap.lib.errors import DomainError
 from sigap.lib.spreadsheet import Report, by_key, create_all
 from sigap.regions.models import Region, code_within
-from sigap.people.forms import PERSON_IMPORT_COLUMNS, check_nik
+from sigap.people.forms import PERSON_IMPORT_COLUMNS, check_nik, check_nik_is_new, nik_taken_message
 from sigap.people.models import Kind, Person
 
 PERSON_FIELDS = ["name", "nik", "sex", "birth_date", "kind", "address", "region", "phone", "partner"]
@@ -20,18 +20,22 @@ def _check_address(*, by, region: Region) -> None:
         raise DomainError(_("This address is outside your region."), field="district")
 
 
-def _check(*, by, fields) -> None:
+def _check(*, by, fields, person: Person | None = None) -> None:
     _check_registrar(by)
     _check_address(by=by, region=fields["region"])
     problems = check_nik(fields["nik"], birth_date=fields.get("birth_date"), sex=fields.get("sex"))
     if problems:
         field, message = problems[0]
         raise DomainError(message, field=field)
+    taken = check_nik_is_new(fields["nik"], by=by, person=person)
+    if taken:
+        raise DomainError(taken, field="nik")
 
 
 @transaction.atomic
 def person_create(*, by, **fields) -> Person:
-    """Register a participant, instructor or health expert; the NIK must be well formed and match."""
+    """Register a participant, instructor or health expert; the NIK must be well formed, match, and be new in
+    SIGAP (the refusal says where it is held only to officers, see nik_taken_message). A refusal writes nothing."""
     _check(by=by, fields=fields)
     person = Person(**{name: fields[name] for name in PERSON_FIELDS if name in fields})
     person.full_clean()
@@ -48,7 +52,7 @@ def person_update(*, person: Person, by, **fields) -> Person:
     for name in PERSON_FIELDS:
         if name in fields:
             setattr(person, name, fields[name])
-    _check(by=by, fields={name: getattr(person, name) for name in PERSON_FIELDS})
+    _check(by=by, fields={name: getattr(person, name) for name in PERSON_FIELDS}, person=person)
     person.full_clean()
     person._history_user = by
     person.save()
@@ -66,7 +70,8 @@ def people_import(*, rows, by) -> int:
     rows = list(rows)
     # The form offers districts and villages only.
     regions = by_key(Region.objects.filter(level__gte=3), "code", (row.values.get("region") for row in rows))
-    taken = by_key(Person.objects.only("nik"), "nik", (row.values.get("nik") for row in rows))
+    taken = by_key(Person.objects.only("nik", "region"), "nik", (row.values.get("nik") for row in rows))
+    taken_messages = {}  # by the holder's region: its office is looked up once, not for every row
     first_row_of = {}
     people = []
     for row in rows:
@@ -85,7 +90,10 @@ def people_import(*, rows, by) -> int:
             for field, message in check_nik(nik, birth_date=values.get("birth_date"), sex=values.get("sex")):
                 report.add(row.number, field, message)
         if nik in taken:
-            report.add(row.number, "nik", Person._meta.get_field("nik").error_messages["unique"])
+            holder = taken[nik]
+            if holder.region_id not in taken_messages:
+                taken_messages[holder.region_id] = nik_taken_message(holder, by=by)
+            report.add(row.number, "nik", taken_messages[holder.region_id])
         elif nik in first_row_of:
             report.add(row.number, "nik", _("This NIK is also on row %(row)s.") % {"row": first_row_of[nik]})
         elif nik:

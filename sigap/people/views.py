@@ -10,11 +10,12 @@ from sigap.accounts.access import require_officer, require_region_scope
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
 from sigap.lib.history import history_entries
-from sigap.lib.phone import display_phone, mask_phone
+from sigap.lib.phone import display_phone
 from sigap.lib.spreadsheet import import_page, region_code_lists, template_response
 from sigap.people.forms import PERSON_IMPORT_COLUMNS, PersonFilterForm, PersonForm
-from sigap.people.models import Person, mask_nik
+from sigap.people.models import Person
 from sigap.people.services import people_import, person_create, person_update
+from sigap.people.templatetags.personal_data import person_value_for
 
 PAGE_SIZE = 25
 
@@ -22,7 +23,7 @@ PAGE_SIZE = 25
 @login_required
 def person_list(request):
     require_region_scope(request.user)
-    filters = PersonFilterForm(request.GET or None)
+    filters = PersonFilterForm(request.GET or None, user=request.user)
     people = Person.objects.visible_to(request.user)
     if filters.is_bound:
         people = filters.apply(people)
@@ -40,7 +41,7 @@ def person_export(request):
     """The people list with the current filters; NIK and phone only for the roles that may see them."""
     require_region_scope(request.user)
     fmt = requested_format(request)
-    filters = PersonFilterForm(request.GET or None)
+    filters = PersonFilterForm(request.GET or None, user=request.user)
     people = Person.objects.visible_to(request.user)
     if filters.is_bound:
         people = filters.apply(people)
@@ -111,17 +112,9 @@ def person_edit(request, pk):
 @login_required
 def person_history(request, pk):
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
-    user = request.user
-
-    def mask(field, value):
-        if field == "nik" and not user.can_see_nik:
-            return mask_nik(value)
-        if field == "phone" and not user.can_see_phone:
-            return mask_phone(value)
-        return value
-
     return render(request, "people/person_history.html", {
-        "person": person, "entries": history_entries(person, mask=mask),
+        "person": person,
+        "entries": history_entries(person, mask=lambda field, value: person_value_for(field, value, request.user)),
     })
 
 
