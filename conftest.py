@@ -122,6 +122,18 @@ def world(db):
     return make_world()
 
 
+@pytest.fixture
+def login_clock(monkeypatch):
+    """The login throttle's clock, stopped; ``login_clock.advance(seconds)`` moves it. A test of waiting never
+    sleeps and never depends on how long its requests took."""
+    from sigap.accounts import throttle
+
+    clock = SimpleNamespace(now=1_900_000_000.0)
+    clock.advance = lambda seconds: setattr(clock, "now", clock.now + seconds)
+    monkeypatch.setattr(throttle, "_now", lambda: clock.now)
+    return clock
+
+
 def client_for(user):
     from django.test import Client
 

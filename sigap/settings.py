@@ -143,7 +143,10 @@ SESSION_COOKIE_AGE = envint("SIGAP_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SIGAP_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Failed logins per username and per address before the login form refuses for a while.
+# Sign-in throttle (sigap.accounts.throttle, the login page and the API's token endpoint): after this many failures
+# for one username from one address, each further attempt from there waits one minute, then two, four… at most
+# SIGAP_LOGIN_LOCKOUT_SECONDS. An address waits the same way after four times as many failures, whatever the
+# usernames. Nobody is locked out from another address.
 SIGAP_LOGIN_MAX_FAILURES = envint("SIGAP_LOGIN_MAX_FAILURES", 5, minimum=1)
 SIGAP_LOGIN_LOCKOUT_SECONDS = envint("SIGAP_LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 

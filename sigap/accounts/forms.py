@@ -1,29 +1,24 @@
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
-from sigap.accounts.throttle import login_failed, login_is_locked, login_succeeded
+from sigap.accounts.throttle import LoginThrottled, login_attempt, login_failed, login_succeeded
 from sigap.lib.client import client_address
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form, refusing for a while after repeated failures for one username or address."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": _("Too many failed sign-in attempts. Wait %(minutes)s minutes and try again."),
-    }
+    """Django's login form, making a (username, address) pair, or an address, wait after repeated failures
+    (sigap.accounts.throttle)."""
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not (username and password):
+            return super().clean()  # the missing field is reported; no password is checked, nothing is counted
         address = client_address(self.request) if self.request else ""
-        if login_is_locked(username=username, address=address):
-            raise ValidationError(
-                self.error_messages["locked"],
-                code="locked",
-                params={"minutes": max(1, settings.SIGAP_LOGIN_LOCKOUT_SECONDS // 60)},
-            )
+        try:
+            login_attempt(username=username, address=address)
+        except LoginThrottled as refusal:
+            raise ValidationError(refusal.message, code="throttled") from None
         try:
             cleaned = super().clean()
         except ValidationError:

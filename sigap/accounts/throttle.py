@@ -1,31 +1,103 @@
-"""Counting failed logins per username and per address, so guessing passwords gets slow."""
+"""Slowing password guessing down without letting a stranger lock anybody out.
+
+Attempts are counted per (username, address): the username as typed, normalised (NFKC, stripped, case-folded, so
+``TALA`` and `` tala`` are one), and the client's address (``sigap.lib.client``). After SIGAP_LOGIN_MAX_FAILURES
+failures of a pair, each further attempt from that pair waits: one minute, then two, four, … and at most
+SIGAP_LOGIN_LOCKOUT_SECONDS. The owner signing in from her own address does not wait for a stranger's failures at
+another. One address failing for many usernames waits the same way after four times as many failures (an office, or
+a mobile carrier's shared address, is many people). During a wait even the right password is refused, with the same
+message and without being checked, so the answer tells nothing about the password.
+
+The counts live in Django's cache, shared by every worker. A pair's count is kept a day after its last attempt and
+forgotten at a success; an address's, an hour after its last failure.
+"""
 
 import hashlib
+import math
+import time
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import ngettext
+
+from sigap.lib.counters import count_up
+from sigap.lib.errors import DomainError
+
+FIRST_WAIT_SECONDS = 60
+ADDRESS_FACTOR = 4  # an address may fail this many times as often as one (username, address) pair
+PAIR_MEMORY_SECONDS = 24 * 60 * 60
+ADDRESS_MEMORY_SECONDS = 60 * 60
 
 
-def _keys(username: str, address: str) -> list[str]:
-    name = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    return [f"login-fail:user:{name}", f"login-fail:addr:{address}"]
+class LoginThrottled(DomainError):
+    """Too many failures: the attempt is refused, unchecked, for ``seconds`` more."""
+
+    def __init__(self, seconds: int):
+        minutes = max(1, math.ceil(seconds / 60))
+        super().__init__(ngettext(
+            "Too many failed sign-in attempts. Wait %(minutes)s minute and try again.",
+            "Too many failed sign-in attempts. Wait %(minutes)s minutes and try again.",
+            minutes) % {"minutes": minutes})
+        self.seconds = seconds
 
 
-def login_is_locked(*, username: str, address: str) -> bool:
-    limit = settings.SIGAP_LOGIN_MAX_FAILURES
-    # The address allows more attempts than one account: an office shares one public address.
-    user_key, addr_key = _keys(username, address)
-    return cache.get(user_key, 0) >= limit or cache.get(addr_key, 0) >= limit * 4
+def _now() -> float:
+    return time.time()
+
+
+def normalised_username(username: str) -> str:
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
+def _key(kind: str, *parts: str) -> str:
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+    return f"login:{kind}:{digest}"
+
+
+def _pair_key(username: str, address: str) -> str:
+    return _key("pair", normalised_username(username), address)
+
+
+def _memory(seconds: int) -> int:
+    # A count outlives the longest wait, so that waiting it out does not start the count again.
+    return max(seconds, 2 * settings.SIGAP_LOGIN_LOCKOUT_SECONDS)
+
+
+def _wait_after(failures: int, free: int) -> int:
+    """Seconds to wait after this many failures when the first ``free`` cost nothing: doubling, up to the longest."""
+    if failures < free:
+        return 0
+    return min(settings.SIGAP_LOGIN_LOCKOUT_SECONDS, FIRST_WAIT_SECONDS * 2 ** min(failures - free, 32))
+
+
+def login_attempt(*, username: str, address: str) -> None:
+    """Before a password is checked: raise LoginThrottled while the (username, address) pair or the address waits;
+    otherwise count this attempt against its pair. It is counted now, not once the password proves wrong, so that
+    guesses sent together cannot all slip in before the first of them is counted."""
+    now = _now()
+    pair, address_key = _pair_key(username, address), _key("address", address)
+    until = max(cache.get_many([f"{pair}:until", f"{address_key}:until"]).values(), default=0)
+    if until > now:
+        raise LoginThrottled(math.ceil(until - now))
+    memory = _memory(PAIR_MEMORY_SECONDS)
+    wait = _wait_after(count_up(pair, seconds=memory), settings.SIGAP_LOGIN_MAX_FAILURES)
+    if wait:
+        cache.set(f"{pair}:until", now + wait, memory)
 
 
 def login_failed(*, username: str, address: str) -> None:
-    for key in _keys(username, address):
-        cache.add(key, 0, settings.SIGAP_LOGIN_LOCKOUT_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, settings.SIGAP_LOGIN_LOCKOUT_SECONDS)
+    """The password was wrong (already counted against its pair): count the failure against the address."""
+    now = _now()
+    address_key = _key("address", address)
+    memory = _memory(ADDRESS_MEMORY_SECONDS)
+    wait = _wait_after(count_up(address_key, seconds=memory), settings.SIGAP_LOGIN_MAX_FAILURES * ADDRESS_FACTOR)
+    if wait:
+        cache.set(f"{address_key}:until", now + wait, memory)
 
 
 def login_succeeded(*, username: str, address: str) -> None:
-    cache.delete(_keys(username, address)[0])
+    """The password was right: the pair's count is forgotten. The address's is not: signing in to one account must
+    not clear the way for guessing at others."""
+    pair = _pair_key(username, address)
+    cache.delete_many([pair, f"{pair}:until"])

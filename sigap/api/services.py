@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sigap.accounts.throttle import login_failed, login_is_locked, login_succeeded
+from sigap.accounts.throttle import login_attempt, login_failed, login_succeeded
 from sigap.api.models import ApiToken, token_hash
 from sigap.lib.errors import DomainError
 
@@ -16,17 +16,12 @@ class LoginRefused(DomainError):
     pass
 
 
-class LoginLocked(DomainError):
-    pass
-
-
 @transaction.atomic
 def token_issue(*, username: str, password: str, address: str, name: str = "") -> tuple[str, ApiToken]:
     """Check a username and password as the login page does (same throttle), and make a personal token.
 
     Returns the token, shown this once, and its record."""
-    if login_is_locked(username=username, address=address):
-        raise LoginLocked(_("Too many failed attempts. Try again later."))
+    login_attempt(username=username, address=address)  # raises LoginThrottled while the pair or address waits
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
         login_failed(username=username, address=address)

@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.throttling import AnonRateThrottle
 
+from sigap.accounts.throttle import LoginThrottled
 from sigap.api.errors import HttpErrorWithMessage
 from sigap.api.models import ApiToken
 from sigap.api.schemas import ERRORS, Input
-from sigap.api.services import LoginLocked, token_issue, token_revoke
+from sigap.api.services import token_issue, token_revoke
 from sigap.lib.client import client_address
 
 router = Router(tags=["auth"])
@@ -48,7 +49,7 @@ def token_create(request, payload: TokenRequest):
     try:
         token, record = token_issue(username=payload.username, password=payload.password,
                                     address=_address(request), name=payload.name)
-    except LoginLocked as refusal:
+    except LoginThrottled as refusal:
         raise HttpErrorWithMessage(429, refusal.message) from None
     return Status(201, {"token": token, "id": record.pk, "expires_at": record.expires_at})
 

@@ -31,7 +31,7 @@ def test_behind_two_proxies_the_client_is_two_from_the_right(settings):
     assert client_address(_request(forwarded="1.2.3.4, 198.51.100.7, 10.0.0.2")) == "198.51.100.7"
 
 
-def test_the_login_throttle_counts_each_client_behind_the_proxy_apart(world, settings):
+def test_the_login_throttle_counts_each_client_behind_the_proxy_apart(world, settings, login_clock):
     from django.test import Client
 
     settings.NINJA_NUM_PROXIES = 1
