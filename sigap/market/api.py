@@ -269,7 +269,8 @@ def catalogue_listing(request, listing_id: int):
 
 @router.post("/catalogue/{listing_id}/inquiries", response={201: InquirySent, **ERRORS})
 def inquiry_send(request, listing_id: int, payload: InquiryIn):
-    """Ask a partner about a listing of the catalogue (signed-in callers; at most five an hour per account)."""
+    """Ask a partner about a listing of the catalogue (signed-in callers; per account at most five an hour for one
+    buyer's phone number and thirty in all)."""
     listing = get_object_or_404(_catalogue(), pk=listing_id)
     data = cleaned(InquiryForm(payload.dict()))
     inquiry = services.inquiry_send(listing=listing, address=f"user:{request.user.pk}", name=data["name"],

@@ -16,6 +16,7 @@ from lokal import parse_phone
 from sigap.accounts.models import Role
 from sigap.dashboards import figures
 from sigap.dashboards.models import Measure
+from sigap.lib.counters import count_up
 from sigap.lib.errors import DomainError
 from sigap.lib.images import check_image, resized_jpeg
 from sigap.market.models import MAX_PRICE, BuyerType, Channel, Inquiry, Listing, Sale
@@ -26,7 +27,8 @@ from sigap.stock.services import location_for_partner
 
 LISTING_FIELDS = ["product", "title", "description", "price", "min_order", "lead_time_days", "whatsapp",
                   "is_published"]
-INQUIRIES_PER_HOUR = 5
+INQUIRIES_PER_HOUR = 5  # from one buyer's phone number at one address
+INQUIRIES_PER_ADDRESS_HOUR = 30  # from one address, whoever sends them: a mobile carrier puts many buyers behind one
 
 
 def _check_partner_access(*, by, partner: Partner) -> None:
@@ -102,35 +104,36 @@ def listing_restore(*, listing: Listing, by) -> Listing:
     return listing
 
 
-def _address_key(address: str) -> str:
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
+def _rate_key(*parts: str) -> str:
+    digest = hashlib.sha256(":".join([settings.SECRET_KEY, *parts]).encode()).hexdigest()[:32]
     return f"inquiry-rate:{digest}"
 
 
 def inquiry_send(*, listing: Listing, address: str, name: str, phone: str, quantity: int, message: str = "",
                  honeypot: str = "") -> Inquiry:
-    """A buyer's inquiry, without an account. Refused when a bot filled the hidden field or one address sends
-    more than five in an hour; no captcha service is involved."""
+    """A buyer's inquiry, without an account. Refused when a bot filled the hidden field, when one buyer (their
+    phone number) sends more than five in an hour from one address, or one address more than thirty whoever sends
+    them; no captcha service is involved."""
     if honeypot:
         raise DomainError(_("Your message could not be sent."))
     if not Listing.objects.published().filter(pk=listing.pk).exists():
         raise DomainError(_("This product is no longer in the catalogue."))
-    key = _address_key(address)
-    cache.add(key, 0, 60 * 60)
-    if cache.get(key, 0) >= INQUIRIES_PER_HOUR:
-        raise DomainError(_("Too many messages from your connection. Please try again in an hour."))
     info = parse_phone(phone)
     if not info.valid:
         raise DomainError(_("Enter an Indonesian phone number, e.g. 0812-3456-7890 or +62 812 3456 7890."),
                           field="phone")
     if not 1 <= quantity <= 1_000_000:
         raise DomainError(_("The quantity must be between 1 and 1.000.000."), field="quantity")
+    buyer_key, address_key = _rate_key(address, info.e164), _rate_key(address)
+    sent = cache.get_many([buyer_key, address_key])
+    if sent.get(buyer_key, 0) >= INQUIRIES_PER_HOUR:
+        raise DomainError(_("Too many messages from this phone number. Please try again in an hour."))
+    if sent.get(address_key, 0) >= INQUIRIES_PER_ADDRESS_HOUR:
+        raise DomainError(_("Too many messages from your connection. Please try again in an hour."))
     inquiry = Inquiry.objects.create(listing=listing, name=name.strip(), phone=info.e164, quantity=quantity,
                                      message=message.strip())
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 60 * 60)
+    count_up(buyer_key, seconds=60 * 60)
+    count_up(address_key, seconds=60 * 60)
     return inquiry
 
 

@@ -404,16 +404,18 @@ def test_an_invalid_inquiry_is_refused(market):
     assert not Inquiry.objects.exists()
 
 
-def test_one_address_sends_at_most_five_inquiries_an_hour(market):
+def test_one_buyer_sends_at_most_five_inquiries_an_hour_from_one_address(market):
     w = market
     client = client_for(None)
     url = w.tala_listing.get_absolute_url()
     for n in range(5):
         assert client.post(url, inquiry_post(name=f"Pembeli {n}"), REMOTE_ADDR="10.9.9.9").status_code == 302
-    sixth = client.post(w.hsu_listing.get_absolute_url(), inquiry_post(name="Pembeli 6"), REMOTE_ADDR="10.9.9.9")
+    # the same phone number however it is written, about another listing
+    sixth = client.post(w.hsu_listing.get_absolute_url(), inquiry_post(name="Pembeli 6", phone="+62 813-5000-9911"),
+                        REMOTE_ADDR="10.9.9.9")
     assert sixth.status_code == 200
     assert sixth.context["form"].non_field_errors()
-    english = "Too many messages from your connection. Please try again in an hour."
+    english = "Too many messages from this phone number. Please try again in an hour."
     message = indonesian(english)
     assert message != english and message in sixth.content.decode()
     assert Inquiry.objects.count() == 5 and not Inquiry.objects.filter(name="Pembeli 6").exists()
@@ -421,6 +423,49 @@ def test_one_address_sends_at_most_five_inquiries_an_hour(market):
     other = client.post(url, inquiry_post(name="Pembeli lain"), REMOTE_ADDR="10.9.9.10")
     assert other.status_code == 302
     assert Inquiry.objects.count() == 6
+
+
+@pytest.mark.security
+def test_a_second_buyer_behind_the_same_address_sends_an_inquiry_after_the_first_used_their_limit(market):
+    """A mobile carrier puts many buyers behind one address: one buyer's limit is not everybody's."""
+    w = market
+    client = client_for(None)
+    url = w.tala_listing.get_absolute_url()
+    for n in range(5):
+        assert client.post(url, inquiry_post(name=f"Pembeli {n}"), REMOTE_ADDR="10.9.9.9").status_code == 302
+    assert client.post(url, inquiry_post(name="Pembeli 6"), REMOTE_ADDR="10.9.9.9").status_code == 200
+    second = client.post(url, inquiry_post(name="Toko Masker Banjar", phone="0852 4800 1234"),
+                         REMOTE_ADDR="10.9.9.9")
+    assert second.status_code == 302
+    sent = Inquiry.objects.get(name="Toko Masker Banjar")
+    assert (sent.listing, sent.phone) == (w.tala_listing, "+6285248001234")
+    assert Inquiry.objects.count() == 6
+
+
+@pytest.mark.security
+def test_one_address_sends_at_most_thirty_inquiries_an_hour_whatever_the_phone_numbers(market):
+    w = market
+    client = client_for(None)
+    url = w.tala_listing.get_absolute_url()
+    for n in range(30):
+        sent = client.post(url, inquiry_post(name=f"Pembeli {n}", phone=f"0813 5100 {n:04d}"), REMOTE_ADDR="10.9.9.9")
+        assert sent.status_code == 302
+    refused = client.post(url, inquiry_post(name="Pembeli 31", phone="0813 5100 9999"), REMOTE_ADDR="10.9.9.9")
+    assert refused.status_code == 200
+    english = "Too many messages from your connection. Please try again in an hour."
+    assert indonesian(english) in refused.content.decode()
+    assert Inquiry.objects.count() == 30 and not Inquiry.objects.filter(name="Pembeli 31").exists()
+    elsewhere = client.post(url, inquiry_post(name="Pembeli 31", phone="0813 5100 9999"), REMOTE_ADDR="10.9.9.10")
+    assert elsewhere.status_code == 302
+
+
+def test_an_inquiry_refused_for_a_bad_phone_number_does_not_count(market):
+    w = market
+    client = client_for(None)
+    url = w.tala_listing.get_absolute_url()
+    for _ in range(6):
+        assert client.post(url, inquiry_post(phone="12345"), REMOTE_ADDR="10.9.9.9").status_code == 200
+    assert client.post(url, inquiry_post(), REMOTE_ADDR="10.9.9.9").status_code == 302
 
 
 def test_the_honeypot_field_refuses_bots_and_saves_nothing(market):
@@ -807,6 +852,7 @@ def test_the_catalogue_costs_the_same_queries_for_3_or_30_listings(catalogue, dj
 MARKET_STRINGS = [
     "IKM product catalogue", "Order via WhatsApp", "Send an inquiry", "Your name", "Leave this empty",
     "Too many messages from your connection. Please try again in an hour.", "Your message could not be sent.",
+    "Too many messages from this phone number. Please try again in an hour.",
     "Hello %(partner)s, I am interested in %(title)s (SIGAP catalogue).", "(ignored)", "Price up to (Rp)",
     "Catalogue listings", "Taken down by the office:", "Revenue", "Own online shop or social media",
 ]
