@@ -35,7 +35,7 @@ ALLOWED_HOSTS = envlist("SIGAP_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("SIGAP_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sigap.accounts.admin_site.AdminConfig",  # Django's admin, signing in through SIGAP's login page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -149,6 +149,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # usernames. Nobody is locked out from another address.
 SIGAP_LOGIN_MAX_FAILURES = envint("SIGAP_LOGIN_MAX_FAILURES", 5, minimum=1)
 SIGAP_LOGIN_LOCKOUT_SECONDS = envint("SIGAP_LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+
+# Django's admin at /admin/ (signing in through SIGAP's own login page). SIGAP_ADMIN=0 leaves it out entirely.
+SIGAP_ADMIN = envbool("SIGAP_ADMIN", True)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

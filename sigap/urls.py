@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -6,7 +7,8 @@ from sigap import views
 from sigap.api.api import api
 from sigap.handovers import views as handover_views
 
-urlpatterns = [
+# SIGAP's own routes; url_patterns() adds Django's admin unless the operator left it out.
+sigap_patterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("sigap.accounts.urls")),
@@ -27,5 +29,13 @@ urlpatterns = [
     path("open-data/", include("sigap.opendata.urls")),
     path("api/v1/", api.urls),
     path("media/<path:path>", views.media, name="media"),
-    path("admin/", admin.site.urls),
 ]
+
+
+def url_patterns(*, with_admin: bool) -> list:
+    """SIGAP's routes, and Django's admin at /admin/ unless SIGAP_ADMIN=0: then nothing of the admin is mounted
+    and /admin/ is a 404 like any unknown address."""
+    return sigap_patterns + ([path("admin/", admin.site.urls)] if with_admin else [])
+
+
+urlpatterns = url_patterns(with_admin=settings.SIGAP_ADMIN)
