@@ -1,7 +1,8 @@
 """SIGAP settings: one file, read from the environment.
 
 With no environment at all SIGAP runs on an embedded SQLite file under ``var/``. Production sets
-``DATABASE_URL``, ``SIGAP_SECRET_KEY``, ``SIGAP_ALLOWED_HOSTS`` and ``SIGAP_HTTPS=1``.
+``DATABASE_URL``, ``SIGAP_SECRET_KEY``, ``SIGAP_ALLOWED_HOSTS``, ``SIGAP_HTTPS=1`` and, behind nginx,
+``SIGAP_NUM_PROXIES=1`` (else every client shares nginx's address in the sign-in throttle and the rate limits).
 """
 
 import secrets
@@ -209,7 +210,8 @@ LOGGING = {
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # The REST API (/api/v1/): personal tokens last this many days; request rates per address (anonymous) and per
-# user, and for asking for a token. SIGAP_NUM_PROXIES: how many trusted proxies add to X-Forwarded-For.
+# user, and for asking for a token. SIGAP_NUM_PROXIES: how many trusted proxies add to X-Forwarded-For (1 behind
+# nginx; sigap.lib.client), so that the throttles count each client, not the proxy.
 SIGAP_API_TOKEN_DAYS = envint("SIGAP_API_TOKEN_DAYS", 90, minimum=1)
 SIGAP_API_ANON_RATE = envstr("SIGAP_API_ANON_RATE", "60/m")
 SIGAP_API_USER_RATE = envstr("SIGAP_API_USER_RATE", "600/m")

@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from sigap.accounts import checks  # noqa: F401  (registers the deployment check)
         from sigap.accounts import middleware  # noqa: F401  (connects the sign-in receiver)

@@ -53,6 +53,7 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         **CLEAN_ENV,
         "SIGAP_SECRET_KEY": "x" * 30 + "production-secret-key-with-enough-entropy-1234567890",
         "SIGAP_HTTPS": "1",
+        "SIGAP_NUM_PROXIES": "1",  # nginx in front
         "SIGAP_DEBUG": "0",
         "SIGAP_ALLOWED_HOSTS": "sigap.kalselprov.go.id",
         "SIGAP_VAR_DIR": str(tmp_path),
@@ -63,6 +64,13 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+    # Behind the TLS proxy without counting it, every client would share the proxy's address in the throttles.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env={**env, "SIGAP_NUM_PROXIES": "0"}, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0 and "sigap.W001" in result.stdout + result.stderr
 
 
 def test_check_deploy_warns_without_https(tmp_path):
