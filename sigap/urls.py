@@ -11,6 +11,7 @@ from sigap.handovers import views as handover_views
 sigap_patterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/tokens/", include("sigap.api.urls")),
     path("accounts/", include("sigap.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("regions/", include("sigap.regions.urls")),

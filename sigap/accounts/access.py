@@ -13,3 +13,9 @@ def require_officer(user) -> None:
     """Industry office officers: they register and change records."""
     if not user.is_officer:
         raise PermissionDenied
+
+
+def require_admin(user) -> None:
+    """Administrators: they look after every user's access (API tokens, the Django admin)."""
+    if not user.is_admin:
+        raise PermissionDenied

@@ -52,6 +52,18 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def check_password(self, raw_password):
+        """Django's check, which stores a new hash of a right password when the hasher grew stronger (after a
+        Django upgrade). API tokens are bound to the stored hash so that a new password ends them, by any path;
+        an unchanged password re-hashed must not, so the owner's tokens follow the new hash."""
+        hash_before = self.password
+        right = super().check_password(raw_password)
+        if right and self.password != hash_before:
+            from sigap.api.services import tokens_rebind  # the API app builds on accounts, not the reverse
+
+            tokens_rebind(user=self, old_password_hash=hash_before)
+        return right
+
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser

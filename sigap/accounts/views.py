@@ -1,9 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.translation import ngettext
 
 from sigap.accounts.forms import ThrottledAuthenticationForm
+from sigap.api.models import RevokedReason
+from sigap.api.services import tokens_revoke_for_user
 
 
 class LoginView(auth_views.LoginView):
@@ -12,7 +17,21 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page (which keeps this browser signed in and signs the user's other sessions out); a new
+    password also ends the user's API tokens, with the reason kept on each."""
+
     success_url = reverse_lazy("password_change_done")
+
+    @transaction.atomic
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        revoked = tokens_revoke_for_user(user=form.user, by=self.request.user, reason=RevokedReason.PASSWORD_CHANGED)
+        if revoked:
+            messages.info(self.request, ngettext(
+                "Your API token was revoked: ask for a new one for the machines that used it.",
+                "Your %(count)d API tokens were revoked: ask for new ones for the machines that used them.",
+                revoked) % {"count": revoked})
+        return response
 
 
 @login_required

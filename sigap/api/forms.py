@@ -1,12 +1,16 @@
 """Writes through the API validate exactly as the pages do: the payload fills the page's own form (and formset),
-and the messages come back under the API's field names."""
+and the messages come back under the API's field names. Also the form of the administrators' page of tokens."""
 
 from contextlib import contextmanager
 
+from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from sigap.accounts.models import User
 from sigap.lib.errors import DomainError
+from sigap.lib.filters import ListFilterForm
 
 
 class FormInvalid(Exception):
@@ -89,3 +93,19 @@ def field_names(names: dict[str, str]):
     except DomainError as error:
         error.field = names.get(error.field, error.field)
         raise
+
+
+class TokenFilterForm(ListFilterForm):
+    """The administrators' page of tokens, narrowed to one user named by username."""
+
+    user = forms.ModelChoiceField(
+        User.objects.all(), to_field_name="username", required=False, label=_lazy("User"),
+        widget=forms.TextInput(attrs={"placeholder": _lazy("username"), "autocomplete": "off"}),
+        error_messages={"invalid_choice": _lazy("No user has this username.")})
+
+    def apply(self, rows):
+        """An unknown username shows no token, not everyone's: an administrator about to revoke one must not
+        take the whole list for one user's."""
+        if self.is_bound and not self.is_valid():
+            return rows.none()
+        return super().apply(rows)

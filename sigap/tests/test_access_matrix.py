@@ -37,6 +37,16 @@ SELLERS = row(302, 200, 200, 200, 200, 200, 403, 403, 403, 200)  # officers and 
 TALA_PARTNER_KEEPERS = row(302, 200, 404, 200, 200, 404, 404, 403, 403, 200)
 TALA_RUNNERS = row(302, 200, 404, 200, 404, 404, 404, 403, 404, 200)  # officers and instructors of Tala
 
+ADMINS = row(302, *[403] * 8, 200)
+
+
+def _tala_token(w):
+    """An API token of the Tala officer (the administrators' token pages act on anyone's)."""
+    from sigap.api.services import token_issue
+
+    return token_issue(username="tala_officer", password="sandi-rahasia-1", address="10.0.0.1")[1]
+
+
 # route name -> (kwargs builder, expected status of a GET per user)
 MATRIX = {
     "home": (None, EVERYONE_SIGNED_IN),
@@ -46,6 +56,8 @@ MATRIX = {
     "password_change": (None, EVERYONE_SIGNED_IN),
     "password_change_done": (None, EVERYONE_SIGNED_IN),
     "profile": (None, EVERYONE_SIGNED_IN),
+    "tokens:list": (None, ADMINS),
+    "tokens:revoke": (lambda w: {"pk": _tala_token(w).pk}, ADMINS),  # GET asks to confirm
     "set_language": (None, row(*[302] * 10)),  # a GET just goes back
     "regions:villages": (None, EVERYONE_SIGNED_IN),
     "dashboards:show": (None, REGIONAL),
@@ -153,6 +165,7 @@ MATRIX = {
 
 # Routes that change data, with what an empty POST must answer: 200 re-shows the form with errors.
 WRITES = {
+    "tokens:revoke": row(302, *[403] * 8, 302),  # the administrator revokes, then back to the list
     "organisations:create": OFFICERS,
     "organisations:edit": TALA_WRITERS,
     "partners:create": OFFICERS,
