@@ -10,6 +10,7 @@ class MarketConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from sigap.items.models import Item
+        from sigap.lib.files import delete_files_with_rows
         from sigap.market import catalogue_cache
         from sigap.market.models import Listing
         from sigap.partners.models import Partner
@@ -17,3 +18,4 @@ class MarketConfig(AppConfig):
         for model in (Listing, Partner, Item):
             for signal in (post_save, post_delete):
                 signal.connect(catalogue_cache.changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}")
+        delete_files_with_rows(Listing, *Listing.FILE_FIELDS)

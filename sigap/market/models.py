@@ -63,6 +63,8 @@ class Listing(models.Model):
 
     objects = ListingQuerySet.as_manager()
 
+    FILE_FIELDS = ("photo", "thumbnail", "thumbnail_small")
+
     class Meta:
         ordering = ["-updated_at", "-pk"]
         verbose_name = _("catalogue listing")

@@ -18,6 +18,7 @@ from sigap.dashboards import figures
 from sigap.dashboards.models import Measure
 from sigap.lib.counters import count_up
 from sigap.lib.errors import DomainError
+from sigap.lib.files import delete_unused_on_commit
 from sigap.lib.images import check_image, resized_jpeg
 from sigap.market.models import MAX_PRICE, BuyerType, Channel, Inquiry, Listing, Sale
 from sigap.partners.models import Partner
@@ -56,7 +57,8 @@ def _attach_photo(listing: Listing, photo) -> None:
 
 @transaction.atomic
 def listing_save(*, by, partner: Partner, listing: Listing | None = None, photo=None, **fields) -> Listing:
-    """Create or change a listing. Photos are checked, resized and re-encoded before they are stored."""
+    """Create or change a listing. Photos are checked, resized and re-encoded before they are stored; a replaced
+    photo's files are deleted when the change commits."""
     _check_partner_access(by=by, partner=partner)
     if listing is not None and listing.partner_id != partner.pk:
         raise DomainError(_("You can only keep the listings and sales of your own business."))
@@ -76,10 +78,14 @@ def listing_save(*, by, partner: Partner, listing: Listing | None = None, photo=
     for name in LISTING_FIELDS:
         if name in fields:
             setattr(listing, name, fields[name])
-    if photo:
-        _attach_photo(listing, photo)
     listing.full_clean()
+    replaced = []
+    if photo:
+        replaced = [getattr(listing, field).name for field in Listing.FILE_FIELDS]
+        _attach_photo(listing, photo)
     listing.save()
+    # The old photo's three files go once the new ones are committed; a rollback keeps them.
+    delete_unused_on_commit(replaced, model=Listing, fields=Listing.FILE_FIELDS)
     return listing
 
 
