@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
+from sigap.lib.files import is_plain_path
+from sigap.market.models import PUBLIC_MEDIA
 from sigap.partners.models import Partner
 from sigap.people.models import Person
 
@@ -23,10 +24,11 @@ def home(request):
 
 
 def media(request, path):
-    """Uploaded files. Catalogue photos are public; everything else (inspection photos, training handouts)
-    is for signed-in users. A front server may serve /media/listings/ itself."""
-    if not path.startswith("listings/") and not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    """The public catalogue's photos (a front server may serve /media/listings/ itself). Nothing else: a private
+    upload (a training's handout, an inspection's photo) is served by a view of the record that owns it, after the
+    user's scope found that record. A path not written the one plain way (``..``, ``//``, ``\\``, …) is 404."""
+    if not (is_plain_path(path) and path.startswith(PUBLIC_MEDIA)):
+        raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 

@@ -33,8 +33,13 @@ class ListingQuerySet(models.QuerySet):
                            | models.Q(partner__name__icontains=text))
 
 
+# The catalogue's photos are public: /media/ serves this folder and nothing else, and a front server may serve it
+# itself. Nothing private may be stored under it.
+PUBLIC_MEDIA = "listings/"
+
+
 def photo_path(instance, filename):
-    return f"listings/{instance.partner_id}/{filename}"
+    return f"{PUBLIC_MEDIA}{instance.partner_id}/{filename}"
 
 
 class Listing(models.Model):

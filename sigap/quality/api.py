@@ -4,6 +4,7 @@ batch through the inspection form and ``inspection_record`` (only the accepted u
 import datetime
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -53,7 +54,9 @@ class InspectionOut(Schema):
 
     @staticmethod
     def resolve_photo_url(inspection, context):
-        return context["request"].build_absolute_uri(inspection.photo.url) if inspection.photo else None
+        if not inspection.photo:
+            return None
+        return context["request"].build_absolute_uri(reverse("quality:photo", args=[inspection.pk]))
 
     @staticmethod
     def resolve_results(inspection):

@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,11 +10,14 @@ from sigap.accounts.models import Role
 from sigap.dashboards import figures
 from sigap.dashboards.models import Measure
 from sigap.lib.errors import DomainError
-from sigap.lib.images import check_image
+from sigap.lib.files import random_name
+from sigap.lib.images import check_image, resized_jpeg
 from sigap.production.models import Batch, Status
 from sigap.quality.models import CheckResult, Criterion, Inspection
 from sigap.stock import ledger
 from sigap.stock.models import PostingKind
+
+PHOTO_LONGEST = 1600  # pixels on the long side: enough to see a seam or a label
 
 
 def _consumption(batch: Batch, units: int) -> list[ledger.Line]:
@@ -36,7 +40,8 @@ def inspection_record(*, batch: Batch, by, inspected_on: datetime.date, sample_s
                       rejected: int, results: list[tuple[Criterion, bool, str]], reject_reason: str = "",
                       notes: str = "", photo=None) -> Inspection:
     """A health expert inspects a batch against its product's checklist. Every produced unit is either
-    accepted or rejected; only the accepted ones enter stock, at the producer's location."""
+    accepted or rejected; only the accepted ones enter stock, at the producer's location. A photo is checked and
+    re-encoded without its metadata."""
     if by.role != Role.HEALTH_EXPERT:
         raise DomainError(_("Only a health expert inspects production."))
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
@@ -65,6 +70,9 @@ def inspection_record(*, batch: Batch, by, inspected_on: datetime.date, sample_s
         raise DomainError(_("Answer every point of the checklist."))
     if photo:
         check_image(photo)
+        # Re-encoded as the catalogue's photos are: a phone's EXIF (its model, the place) does not survive; stored
+        # under a random name, so its path cannot be guessed.
+        photo = ContentFile(resized_jpeg(photo, longest=PHOTO_LONGEST), name=random_name(suffix=".jpg"))
 
     inspection = Inspection.objects.create(
         batch=batch, inspector=by, inspected_on=inspected_on, sample_size=sample_size, accepted=accepted,

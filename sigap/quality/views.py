@@ -1,3 +1,5 @@
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from sigap.accounts.models import Role
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
+from sigap.lib.files import private_file_response
 from sigap.production.models import Batch
 from sigap.quality.forms import CriterionFormSet, InspectionForm
 from sigap.quality.models import Inspection
@@ -86,6 +89,14 @@ def inspection_detail(request, pk):
     return render(request, "quality/inspection_detail.html", {
         "inspection": inspection, "results": inspection.results.select_related("criterion"),
     })
+
+
+@login_required
+def inspection_photo(request, pk):
+    """An inspection's photo, for the readers of the inspection only, whatever name it was stored under."""
+    inspection = get_object_or_404(Inspection.objects.visible_to(request.user).exclude(photo=""), pk=pk)
+    suffix = PurePosixPath(inspection.photo.name).suffix.lower()
+    return private_file_response(inspection.photo, filename=f"inspection-{inspection.pk}{suffix}")
 
 
 @login_required

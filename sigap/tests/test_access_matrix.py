@@ -4,10 +4,14 @@ Adding a URL route without a row here fails ``test_every_route_is_in_the_matrix`
 """
 
 import datetime
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+
+from PIL import Image
 
 from conftest import client_for
 from sigap.people.models import Person
@@ -115,6 +119,7 @@ MATRIX = {
     "quality:export": (None, REGIONAL),
     "quality:inspect": (lambda w: {"batch_pk": w.tala_batch.pk}, row(302, 403, 404, 403, 403, 404, 404, 200, 404, 403)),
     "quality:detail": (lambda w: {"pk": w.tala_inspection.pk}, TALA_AND_ITS_PARTNER),
+    "quality:photo": (lambda w: {"pk": w.tala_inspection.pk}, TALA_AND_ITS_PARTNER),
     "quality:criteria": (lambda w: {"item_pk": w.suit.pk}, OFFICERS),
     "trainings:list": (None, REGIONAL),
     "trainings:export": (None, REGIONAL),
@@ -130,6 +135,8 @@ MATRIX = {
     "trainings:visit": (lambda w: {"pk": w.tala_training.pk}, TALA_RUNNERS),
     "trainings:output": (lambda w: {"pk": w.tala_training.pk}, TALA_RUNNERS),
     "trainings:material": (lambda w: {"pk": w.tala_training.pk}, TALA_RUNNERS),
+    "trainings:material-file": (lambda w: {"pk": w.tala_training.pk, "material_pk": w.tala_material.pk},
+                                TALA_READERS),
     "trainings:kit": (lambda w: {"pk": w.tala_training.pk, "enrolment_pk": w.tala_enrolment.pk}, TALA_WRITERS),
     # not enough attendance for a certificate: readers are sent back to the training with a message
     "trainings:certificate": (lambda w: {"pk": w.tala_training.pk, "enrolment_pk": w.tala_enrolment.pk},
@@ -227,6 +234,12 @@ def test_every_route_is_in_the_matrix():
     assert MATRIX.keys() - routes == set(), "these matrix rows name routes that no longer exist"
 
 
+def _photo():
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "PNG")
+    return SimpleUploadedFile("foto.png", buffer.getvalue(), content_type="image/png")
+
+
 @pytest.fixture
 def matrix_world(world):
     from sigap.production.services import production_record
@@ -235,6 +248,7 @@ def matrix_world(world):
     from sigap.market.models import Inquiry
     from sigap.market.services import listing_save
     from sigap.stock.services import receipt_record
+    from sigap.trainings.services import material_add
 
     world.tala_person = Person.objects.create(
         name="Peserta Tala", nik="6301034502010001", sex="P", birth_date=datetime.date(2001, 2, 5),
@@ -247,11 +261,13 @@ def matrix_world(world):
     inspected = production_record(producer=world.tala_partner, product=world.suit, quantity=5, produced_on=day,
                                   by=world.tala_officer)
     world.tala_inspection = inspection_record(batch=inspected, by=world.health_expert, inspected_on=day,
-                                              sample_size=2, accepted=5, rejected=0, results=[])
+                                              sample_size=2, accepted=5, rejected=0, results=[], photo=_photo())
     world.tala_training = Training.objects.create(
         office=world.tala_office, title="Bimtek baju hazmat", mode="offline", starts_on=day, ends_on=day,
         product=world.suit, target=10, quota=3)
     world.tala_enrolment = Enrolment.objects.create(training=world.tala_training, person=world.tala_person)
+    world.tala_material = material_add(training=world.tala_training, title="Modul", by=world.tala_officer,
+                                       file=SimpleUploadedFile("modul.pdf", b"%PDF-1.4 modul"))
     receipt_record(office=world.tala_office, supplier=None, date=day, lines=[(world.suit, 10)], by=world.tala_officer)
     world.tala_handover = handover_create(
         office=world.tala_office, receiver=world.gtpp_tala, giver_name="Masturi", giver_position="Kepala Dinas",

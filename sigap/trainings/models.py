@@ -1,6 +1,7 @@
 """Trainings (Bimtek): programmes, trainings, participants with targets, attendance and home visits."""
 
 import datetime
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from sigap.lib.files import random_name
 from sigap.regions.models import in_region
 
 
@@ -131,7 +133,14 @@ class Training(models.Model):
 
 
 def material_path(instance, filename):
-    return f"trainings/{instance.training_id}/{filename}"
+    """A random name, so a handout's path cannot be guessed; the uploader's name is kept in ``original_name``."""
+    return f"trainings/{instance.training_id}/{random_name(filename)}"
+
+
+class LearningMaterialQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The materials of the trainings the user may read."""
+        return self.filter(training__in=Training.objects.visible_to(user))
 
 
 class LearningMaterial(models.Model):
@@ -141,6 +150,10 @@ class LearningMaterial(models.Model):
     title = models.CharField(_("title"), max_length=200)
     url = models.URLField(_("link"), blank=True)
     file = models.FileField(_("file"), upload_to=material_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True,
+                                     help_text=_("The uploaded file's own name, given back when it is downloaded."))
+
+    objects = LearningMaterialQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -151,6 +164,11 @@ class LearningMaterial(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def download_name(self) -> str:
+        """The name a download carries: the uploaded file's own (files stored before it was kept: the stored one)."""
+        return self.original_name or PurePosixPath(self.file.name).name
 
 
 class EnrolmentQuerySet(models.QuerySet):

@@ -222,7 +222,9 @@ def material_add(*, training: Training, title: str, by, url: str = "", file=None
             raise DomainError(_("Upload a PDF, MP4, JPEG, PNG, DOCX, PPTX or XLSX file."), field="file")
         if file.size > MATERIAL_MAX_BYTES:
             raise DomainError(_("The file is larger than 20 MB."), field="file")
-    material = LearningMaterial(training=training, title=title, url=url, file=file or "")
+    # The file is stored under a random name (``material_path``); its own name comes back with the download.
+    original_name = "".join(c for c in Path(file.name).name if c.isprintable())[-255:] if file is not None else ""
+    material = LearningMaterial(training=training, title=title, url=url, file=file or "", original_name=original_name)
     material.full_clean()
     material.save()
     return material

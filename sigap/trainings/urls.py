@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/visits/new/", views.home_visit, name="visit"),
     path("<int:pk>/output/new/", views.output, name="output"),
     path("<int:pk>/materials/new/", views.material, name="material"),
+    path("<int:pk>/materials/<int:material_pk>/file", views.material_file, name="material-file"),
     path("<int:pk>/participants/<int:enrolment_pk>/kit/", views.kit, name="kit"),
     path("<int:pk>/participants/<int:enrolment_pk>/certificate.pdf", views.certificate, name="certificate"),
     path("<int:pk>/report.pdf", views.report, name="report"),

@@ -12,6 +12,7 @@ from sigap.accounts.access import require_officer, require_region_scope
 from sigap.accounts.models import Role
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
+from sigap.lib.files import private_file_response
 from sigap.lib.pdf import pdf_response, render_pdf
 from sigap.lib.phone import display_phone
 from sigap.people.forms import PersonForm
@@ -22,7 +23,7 @@ from sigap.trainings.forms import (
     AttendanceForm, EnrolForm, HomeVisitForm, KitForm, MaterialForm, OutputForm, ProgrammeForm,
     ProgrammeTargetFormSet, TrainingFilterForm, TrainingForm,
 )
-from sigap.trainings.models import Attendance, Enrolment, Programme, Training
+from sigap.trainings.models import Attendance, Enrolment, LearningMaterial, Programme, Training
 from sigap.trainings.progress import training_progress
 from sigap.trainings.reports import certificate_context, report_context
 
@@ -307,6 +308,14 @@ def material(request, pk):
             return redirect(training)
     return render(request, "trainings/simple_form.html", {"training": training, "form": form, "multipart": True,
                                                            "title": _("Add learning material")})
+
+
+@login_required
+def material_file(request, pk, material_pk):
+    """A handout, for the readers of its training only, whatever name it was stored under."""
+    material = get_object_or_404(LearningMaterial.objects.visible_to(request.user).exclude(file=""),
+                                 training_id=pk, pk=material_pk)
+    return private_file_response(material.file, filename=material.download_name)
 
 
 @login_required
