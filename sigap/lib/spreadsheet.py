@@ -6,7 +6,10 @@ a cell is refused with the same validators and messages as the page that records
 
 A file is refused before openpyxl parses it when it is larger than ``SIGAP_IMPORT_MAX_BYTES``, is not a zip
 archive (every .xlsx is one), or would unpack to more than ``SIGAP_IMPORT_MAX_UNPACKED_BYTES`` or at a ratio no
-spreadsheet has (a zip bomb). openpyxl then reads it streaming (``read_only``), taking cached values rather
+spreadsheet has (a zip bomb). Then the header row of the first sheet and the workbook's shared-string table (the
+one copy of each distinct text, which openpyxl loads whole) are read streaming: a header without the template's
+columns, or more distinct texts than an import of ``SIGAP_IMPORT_MAX_ROWS`` rows can hold, is refused before
+openpyxl loads anything. openpyxl then reads the file streaming (``read_only``), taking cached values rather
 than formulas (``data_only``).
 """
 
@@ -15,6 +18,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from xml.parsers import expat
 
 from django import forms
 from django.conf import settings
@@ -23,8 +27,11 @@ from django.http import FileResponse
 from django.utils import translation
 from django.utils.translation import gettext as _, gettext_lazy
 from openpyxl import Workbook, load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
 from sigap.lib.errors import DomainError
 from sigap.lib.export import neutralise
@@ -35,6 +42,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_RATIO = 200
 RATIO_APPLIES_FROM = 1024 * 1024  # bytes unpacked: small parts may pack as they like
 MAX_PROBLEMS_SHOWN = 500
+# Distinct texts a workbook may hold besides an import's rows: the header, the instructions and the code lists of
+# the template (an administrator's list of every partner holds two texts for each).
+OTHER_TEXTS = 300_000
 LOOKUP_CHUNK = 500  # values per IN (…) query: SQLite limits the parameters of one statement
 
 
@@ -236,8 +246,9 @@ def _check_archive(upload) -> None:
         raise ImportRefused.file(not_excel)
 
 
-def open_workbook(upload):
-    """The uploaded workbook, opened for streaming, or ImportRefused with what is wrong with the file."""
+def open_workbook(upload, columns: Sequence[Column]):
+    """The uploaded workbook, opened for streaming, or ImportRefused with what is wrong with the file (its header
+    included: it is checked before openpyxl loads the workbook's texts)."""
     if upload.size > settings.SIGAP_IMPORT_MAX_BYTES:
         raise ImportRefused.file(_("The file is larger than %(size)s MB.") % {
             "size": settings.SIGAP_IMPORT_MAX_BYTES // (1024 * 1024)})
@@ -246,10 +257,242 @@ def open_workbook(upload):
     upload.seek(0)
     _check_archive(upload)
     upload.seek(0)
+    _check_header_and_texts(upload, columns)
+    upload.seek(0)
     try:
         return load_workbook(upload, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged file; none of them is worth a 500
-        raise ImportRefused.file(_("This Excel file is damaged or is not a workbook; it could not be read.")) from None
+        raise ImportRefused.file(_unreadable()) from None
+
+
+def _unreadable() -> str:
+    return _("This Excel file is damaged or is not a workbook; it could not be read.")
+
+
+# Reading ahead of openpyxl ------------------------------------------------------------------------------------
+
+ROW, CELL, VALUE, INLINE, TEXT, RUN = (f"{SHEET_MAIN_NS} {name}" for name in ("row", "c", "v", "is", "t", "r"))
+TABLE, STRING = f"{SHEET_MAIN_NS} sst", f"{SHEET_MAIN_NS} si"
+CHUNK = 64 * 1024
+
+
+class _Stop(Exception):
+    """Ends a streaming read once it has what it needs."""
+
+
+class _Damaged(Exception):
+    pass
+
+
+def _stream(archive: zipfile.ZipFile, name: str, reader) -> None:
+    """Feeds one part of the archive to expat in chunks, with ``reader.attach(parser)`` setting the handlers:
+    nothing but what they keep stays in memory. A DTD is refused (no spreadsheet has one; it is how XML is made
+    to expand)."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+
+    def no_dtd(*args):
+        raise _Damaged
+
+    parser.StartDoctypeDeclHandler = no_dtd
+    parser.EntityDeclHandler = no_dtd
+    reader.attach(parser)
+    try:
+        with archive.open(name) as part:
+            while chunk := part.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _Stop:
+        pass
+
+
+class _FirstRow:
+    """The cells of a worksheet's first row as (column, type, value), the value as the XML has it (a shared
+    text's number, an inline text), read as openpyxl's worksheet reader reads them. ``cells`` stays None when
+    openpyxl's first row would be empty: the sheet has no row, or its first row is not row 1."""
+
+    def __init__(self):
+        self.cells: list[tuple[int, str, str | None]] | None = None
+        self._path: list[str] = []  # the elements open inside the row
+        self._cell: dict = {}
+
+    def attach(self, parser) -> None:
+        parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
+        parser.CharacterDataHandler = self._text
+
+    def _start(self, name, attrs):
+        path, cell = self._path, self._cell
+        if self.cells is None:
+            if name != ROW:
+                return
+            if attrs.get("r") is not None and float(attrs["r"]) != 1:
+                raise _Stop
+            self.cells = []
+        path.append(name)
+        if name == CELL and len(path) == 2:
+            coordinate = attrs.get("r")
+            column = coordinate_to_tuple(coordinate)[1] if coordinate else (
+                self.cells[-1][0] + 1 if self.cells else 1)
+            cell.clear()
+            cell.update(column=column, type=attrs.get("t", "n"), value=None)
+        elif (name == VALUE and len(path) == 3) or (name == TEXT and self._inline_text()):
+            cell["text"] = []
+
+    def _end(self, name):
+        path, cell = self._path, self._cell
+        if self.cells is None:
+            return
+        if name == VALUE and len(path) == 3 and cell.get("type") != "inlineStr":
+            cell["value"] = "".join(cell.pop("text")) or None
+        elif name == TEXT and self._inline_text() and cell.get("type") == "inlineStr":
+            cell["value"] = (cell["value"] or "") + "".join(cell.pop("text"))
+        elif name == CELL and len(path) == 2:
+            self.cells.append((cell["column"], cell["type"], cell["value"]))
+        path.pop()
+        if not path:
+            raise _Stop
+
+    def _text(self, data):
+        if "text" in self._cell:
+            self._cell["text"].append(data)
+
+    def _inline_text(self) -> bool:
+        """A text of the cell's inline string (row, c, is, t), or of one of its runs (row, c, is, r, t)."""
+        path = self._path
+        return path[2:] == [INLINE, TEXT] or path[2:] == [INLINE, RUN, TEXT]
+
+
+class _SharedTexts:
+    """Counts the texts of the shared-string table as it streams, refusing more than ``limit`` (and first a table
+    that says it holds more), and calls ``found`` with the texts at the positions ``wanted`` once it has them
+    all; after that it only counts."""
+
+    def __init__(self, wanted: set[int], *, limit: int, found):
+        self.wanted, self.limit, self.found = wanted, limit, found
+        self.count = 0
+        self.texts: dict[int, str] = {}
+        self._path: list[str] = []
+        self._current: list[str] = []
+
+    def attach(self, parser) -> None:
+        self._parser = parser
+        parser.StartElementHandler, parser.EndElementHandler = self._start, self._end
+        parser.CharacterDataHandler = self._text
+
+    def _too_many(self) -> ImportRefused:
+        return ImportRefused.file(_("This file holds more distinct texts than an import of %(rows)s rows can; it "
+                                    "was not opened.") % {"rows": settings.SIGAP_IMPORT_MAX_ROWS})
+
+    def _start(self, name, attrs):
+        self._path.append(name)
+        if name == TABLE and len(self._path) == 1:
+            declared = attrs.get("uniqueCount", "")
+            if declared.isdigit() and int(declared) > self.limit:
+                raise self._too_many()
+            if not self.wanted:
+                self._only_count()
+        elif name == STRING:
+            self._current.clear()
+
+    def _end(self, name):
+        self._path.pop()
+        if name == STRING:
+            if self.count in self.wanted:
+                self.texts[self.count] = "".join(self._current).replace("x005F_", "")  # as openpyxl reads it
+            self._counted()
+            if len(self.texts) == len(self.wanted):
+                self.found(self.texts)
+                self._only_count()
+
+    def _text(self, data):
+        # a text of the string (si, t) or of one of its runs (si, r, t); not of its phonetic guide (si, rPh, t)
+        path = self._path
+        if self.count in self.wanted and path[-1] == TEXT and (
+                path[-2] == STRING or (path[-2] == RUN and path[-3] == STRING)):
+            self._current.append(data)
+
+    def _counted(self):
+        self.count += 1
+        if self.count > self.limit:
+            raise self._too_many()
+
+    def _only_count(self):
+        """One call per element from here on: the rest of the table is counted, not read."""
+        def end(name):
+            if name == STRING:
+                self._counted()
+
+        self._parser.StartElementHandler = self._parser.CharacterDataHandler = None
+        self._parser.EndElementHandler = end
+
+
+def _check_header_and_texts(upload, columns: Sequence[Column]) -> None:
+    """Refuses, before openpyxl loads the workbook, a first sheet whose header is not the template's and a
+    shared-string table with more texts than ``SIGAP_IMPORT_MAX_ROWS`` rows of these columns (and the template's
+    other sheets) can hold. The header's texts are read from the table first; the rest is only counted."""
+    limit = settings.SIGAP_IMPORT_MAX_ROWS * len(columns) + OTHER_TEXTS
+    try:
+        reader = ExcelReader(upload, read_only=True, data_only=True, keep_links=False)
+        try:
+            reader.read_manifest()
+            reader.read_workbook()  # the workbook part and its relationships: which part is the first sheet
+            sheets = [rel.target for _sheet, rel in reader.parser.find_sheets()
+                      if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+            if not sheets:
+                raise _Damaged
+            first_row = _FirstRow()
+            _stream(reader.archive, sheets[0], first_row)
+            if first_row.cells is None:
+                _check_header((), columns)
+            cells = first_row.cells
+            wanted = {int(value) for _column, kind, value in cells if kind == "s" and value is not None}
+
+            def check(texts: dict[int, str]) -> None:
+                _check_header(_header_values(cells, texts), columns)
+
+            if not wanted:
+                check({})
+            table = reader.package.find(SHARED_STRINGS)
+            if table is not None and table.PartName[1:] in reader.valid_files:
+                texts = _SharedTexts(wanted, limit=limit, found=check)
+                _stream(reader.archive, table.PartName[1:], texts)
+                if len(texts.texts) < len(wanted):
+                    raise _Damaged  # a cell names a text the table does not have
+            elif wanted:
+                raise _Damaged
+        finally:
+            reader.archive.close()
+    except ImportRefused:
+        raise
+    except Exception:  # a damaged or hostile file, whichever of its parts is wrong
+        raise ImportRefused.file(_unreadable()) from None
+
+
+def _header_values(cells: list[tuple[int, str, str | None]], texts: dict[int, str]) -> tuple:
+    """The header row's values placed by column, as openpyxl would give them (a number as a number)."""
+    width = cells[-1][0] if cells else 0
+    values: list = [None] * width
+    for column, kind, value in cells:
+        if column > width or value is None:
+            continue
+        if kind == "s":
+            value = texts[int(value)]
+        elif kind == "n":
+            value = float(value) if any(mark in value for mark in ".eE") else int(value)
+        elif kind == "b":
+            value = bool(int(value))
+        values[column - 1] = value
+    return tuple(values)
+
+
+def _check_header(header, columns: Sequence[Column]) -> list[Column | None]:
+    """The header row's column positions, without the empty ones at its end; refuses an empty header."""
+    if header is None or all(cell is None or str(cell).strip() == "" for cell in header):
+        raise ImportRefused.file(_("The file is empty: the first row must hold the template's column names."))
+    positions = _header(header, columns)
+    while positions and positions[-1] is None:
+        positions.pop()
+    return positions
 
 
 def _header(cells: tuple, columns: Sequence[Column]) -> list[Column | None]:
@@ -291,8 +534,8 @@ def read_rows(upload, columns: Sequence[Column]) -> Iterator[Row]:
     Blank rows are skipped. Raises ImportRefused for a problem with the file as a whole: not a workbook, a
     header without the template's columns, no rows, more than ``SIGAP_IMPORT_MAX_ROWS`` rows.
     """
-    workbook = open_workbook(upload)
-    unreadable = _("This Excel file is damaged or is not a workbook; it could not be read.")
+    workbook = open_workbook(upload, columns)
+    unreadable = _unreadable()
     limit = settings.SIGAP_IMPORT_MAX_ROWS
     try:
         try:
@@ -303,11 +546,7 @@ def read_rows(upload, columns: Sequence[Column]) -> Iterator[Row]:
             header = next(cells, None)
         except Exception:
             raise ImportRefused.file(unreadable) from None
-        if header is None or all(cell is None or str(cell).strip() == "" for cell in header):
-            raise ImportRefused.file(_("The file is empty: the first row must hold the template's column names."))
-        positions = _header(header, columns)
-        while positions and positions[-1] is None:
-            positions.pop()
+        positions = _check_header(header, columns)
         width = len(positions)
         count, number = 0, 1
         while True:

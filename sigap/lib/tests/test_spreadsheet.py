@@ -170,3 +170,103 @@ def test_the_template_has_the_header_a_guide_and_the_code_lists_with_formulas_ne
     workbook.save(buffer)
     columns = [Column("nik", forms.CharField(label="NIK")), *COLUMNS]
     assert read(SimpleUploadedFile("t.xlsx", buffer.getvalue()), columns)[0].values["nik"] == "6301034502010001"
+
+
+# Excel keeps every distinct text of a workbook once, in a shared-string table that openpyxl loads whole; a few
+# megabytes of zip can hold millions of them. -------------------------------------------------------------------
+
+SHARED_STRINGS = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _as_excel_saves_it(rows, *, more=(), declared=True, tail="") -> SimpleUploadedFile:
+    """A workbook whose cells' texts are in the shared-string table, as Excel saves one (openpyxl writes them
+    inline): the rows' texts first, then ``more``. The table declares how many it holds (``declared=True``), a
+    given number, or nothing (None); ``tail`` is written after its last text."""
+    texts: list[str] = []
+    cells = []
+    for number, row in enumerate(rows, start=1):
+        xml = []
+        for column, value in enumerate(row, start=1):
+            ref = f"{chr(64 + column)}{number}"
+            if isinstance(value, str):
+                texts.append(value)
+                xml.append(f'<c r="{ref}" t="s"><v>{len(texts) - 1}</v></c>')
+            else:
+                xml.append(f'<c r="{ref}"><v>{value}</v></c>')
+        cells.append(f'<row r="{number}">{"".join(xml)}</row>')
+    texts.extend(more)
+    count = {True: f' count="{len(texts)}" uniqueCount="{len(texts)}"', None: ""}.get(
+        declared, f' count="{declared}" uniqueCount="{declared}"')
+    table = (f'<sst xmlns="{MAIN}"{count}>' + "".join(f"<si><t>{text}</t></si>" for text in texts) + tail
+             + "</sst>")
+    base = zipfile.ZipFile(xlsx([]))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in base.namelist():
+            content = base.read(name)
+            if name == "[Content_Types].xml":
+                content = content.replace(b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" '
+                                                       f'ContentType="{SHARED_STRINGS}"/></Types>'.encode())
+            elif name == "xl/worksheets/sheet1.xml":
+                content = f'<worksheet xmlns="{MAIN}"><sheetData>{"".join(cells)}</sheetData></worksheet>'.encode()
+            archive.writestr(name, content)
+        archive.writestr("xl/sharedStrings.xml", table)
+    return SimpleUploadedFile("data.xlsx", buffer.getvalue())
+
+
+def test_a_workbook_saved_with_shared_strings_reads_as_one_saved_inline():
+    upload = _as_excel_saves_it([HEADER, ["Masker", 40, "2020-06-01", "catatan"], ["Baju", 2, "2020-06-02", "x"]])
+    rows = read(upload)
+    assert [row.values["name"] for row in rows] == ["Masker", "Baju"]
+    assert rows[0].values == {"name": "Masker", "quantity": 40, "day": datetime.date(2020, 6, 1), "note": "catatan"}
+
+
+@pytest.mark.security
+@pytest.mark.parametrize("declared", [True, 3, None], ids=["declared", "understated", "undeclared"])
+def test_more_distinct_texts_than_an_import_can_hold_are_refused_before_openpyxl_loads_them(
+        settings, monkeypatch, declared):
+    settings.SIGAP_IMPORT_MAX_ROWS = 10
+    monkeypatch.setattr("sigap.lib.spreadsheet.OTHER_TEXTS", 20)  # 10 rows x 4 columns + 20 = 60 texts at most
+    monkeypatch.setattr("sigap.lib.spreadsheet.load_workbook", lambda *a, **k: pytest.fail("loaded the table"))
+    upload = _as_excel_saves_it([HEADER, ["Masker", 1, "2020-06-01", ""]],
+                                more=[f"teks {n}" for n in range(200)], declared=declared)
+    assert refusal(upload) == ["This file holds more distinct texts than an import of 10 rows can; it was not "
+                               "opened."]
+
+
+def test_as_many_distinct_texts_as_the_largest_import_holds_are_read(settings, monkeypatch):
+    settings.SIGAP_IMPORT_MAX_ROWS = 10
+    monkeypatch.setattr("sigap.lib.spreadsheet.OTHER_TEXTS", 20)
+    rows = [[f"Masker {n}", n, f"2020-06-{n:02}", f"catatan {n}"] for n in range(1, 11)]
+    upload = _as_excel_saves_it([HEADER, *rows], more=[f"kode {n}" for n in range(20)])  # 4 + 30 + 20 = 54
+    assert [row.values["quantity"] for row in read(upload)] == list(range(1, 11))
+
+
+@pytest.mark.security
+def test_a_wrong_header_is_refused_before_the_rest_of_the_shared_strings_are_read(monkeypatch):
+    monkeypatch.setattr("sigap.lib.spreadsheet.load_workbook", lambda *a, **k: pytest.fail("loaded the table"))
+    # After the header's texts the table is cut short: reading it to the end would find it damaged.
+    upload = _as_excel_saves_it([["Name", "Qty", "Date produced", "Note"], ["Masker", 1, "2020-06-01", ""]],
+                                more=[f"teks {n}" for n in range(1000)], tail="<si><t>terpotong")
+    assert refusal(upload) == ["Columns missing: Quantity. Use the template.",
+                               "Columns the template does not have: Qty."]
+
+
+@pytest.mark.security
+def test_a_header_row_that_is_not_the_first_is_refused_before_the_shared_strings_are_read(monkeypatch):
+    monkeypatch.setattr("sigap.lib.spreadsheet.load_workbook", lambda *a, **k: pytest.fail("loaded the table"))
+    upload = _as_excel_saves_it([HEADER], tail="<si><t>terpotong")
+    upload = SimpleUploadedFile("data.xlsx", _replaced(upload, "xl/worksheets/sheet1.xml", b'<row r="1">',
+                                                       b'<row r="2">'))
+    assert "the first row must hold" in refusal(upload)[0]
+
+
+def _replaced(upload, name: str, old: bytes, new: bytes) -> bytes:
+    source = zipfile.ZipFile(upload)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for entry in source.namelist():
+            content = source.read(entry)
+            archive.writestr(entry, content.replace(old, new) if entry == name else content)
+    return buffer.getvalue()
