@@ -11,6 +11,7 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from sigap.api import errors
 from sigap.api.auth import AUTH
+from sigap.api.parser import JsonParser
 
 api = NinjaAPI(
     title="SIGAP API",
@@ -20,6 +21,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=AUTH,
     throttle=[AnonRateThrottle(settings.SIGAP_API_ANON_RATE), AuthRateThrottle(settings.SIGAP_API_USER_RATE)],
+    parser=JsonParser(),
 )
 errors.install(api)
 

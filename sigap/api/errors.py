@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sigap.api.forms import FormInvalid, django_errors
+from sigap.api.parser import LoneSurrogate
 from sigap.lib.errors import DomainError
 from sigap.stock.ledger import InsufficientStock
 
@@ -82,7 +83,9 @@ def install(api) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         detail = exc.message
-        if exc.status_code == 400 and str(detail).startswith("Cannot parse request body"):
+        if exc.status_code == 400 and isinstance(exc.__cause__, LoneSurrogate):
+            detail = _("Text may not contain lone surrogate characters (\\ud800 to \\udfff).")
+        elif exc.status_code == 400 and str(detail).startswith("Cannot parse request body"):
             detail = _("The request body is not valid JSON.")
         elif exc.status_code == 429 and not isinstance(exc, HttpErrorWithMessage):
             detail = _("Too many requests. Try again later.")

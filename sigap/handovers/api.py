@@ -15,7 +15,7 @@ from sigap.accounts.access import require_officer
 from sigap.api.forms import (FormInvalid, cleaned, cleaned_with, field_names, formset_data, formset_errors,
                              item_choices)
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input, Overdraw
+from sigap.api.schemas import ERRORS, Input, Overdraw, WholeNumber
 from sigap.handovers import services
 from sigap.handovers.certificate import certificate_pdf
 from sigap.handovers.forms import (
@@ -226,7 +226,7 @@ def handover_list(request, filters: HandoverFilters = Query(...)):
 
 class HandoverLineIn(Input):
     product: str = Field(..., description="The product's code.")
-    quantity: int
+    quantity: WholeNumber
     batch_id: int | None = None
 
 
@@ -289,7 +289,7 @@ def request_list(request, filters: RequestFilters = Query(...)):
 
 class RequestLineIn(Input):
     product: str = Field(..., description="The product's code.")
-    quantity: int
+    quantity: WholeNumber
 
 
 class RequestIn(Input):
@@ -349,7 +349,7 @@ def allocation_proposal(request, request_id: int, product: str):
 
 class QuantityIn(Input):
     partner_id: int
-    quantity: int
+    quantity: WholeNumber
 
 
 class AllocationIn(Input):
@@ -433,7 +433,7 @@ def handover_void(request, handover_id: int, payload: VoidIn):
 
 class ReceivedIn(Input):
     line_id: int
-    quantity: int
+    quantity: WholeNumber
 
 
 class ReceiptIn(Input):

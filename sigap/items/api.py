@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from sigap.accounts.access import require_officer, require_region_scope
 from sigap.api.forms import FormInvalid, cleaned
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input, Quantity
+from sigap.api.schemas import ERRORS, Input, Number, Quantity
 from sigap.items.forms import ComponentFormSet, ItemForm
 from sigap.items.models import Item, Kind, Unit
 from sigap.items.services import bom_replace, item_save
@@ -70,7 +70,7 @@ class ItemPatch(Input):
 
 class ComponentIn(Input):
     material: str = Field(..., description="The material's (or product's) code")
-    quantity: Decimal = Field(..., description="How much one unit of the product consumes")
+    quantity: Number = Field(..., description="How much one unit of the product consumes")
 
 
 class BillOfMaterialsIn(Input):

@@ -9,7 +9,6 @@ hour, counted per account rather than per connection.
 """
 
 import datetime
-from decimal import Decimal
 
 from django import forms
 from django.shortcuts import get_object_or_404
@@ -20,7 +19,7 @@ from sigap.accounts.access import require_officer
 from sigap.accounts.models import Role
 from sigap.api.forms import FormInvalid, cleaned
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input, Quantity
+from sigap.api.schemas import ERRORS, Digits, Input, Number, Quantity, WholeNumber
 from sigap.items.models import Item
 from sigap.market import selectors, services
 from sigap.market.forms import InquiryForm, ListingForm, PartnerChoiceForm, SaleForm, TakeDownForm
@@ -75,7 +74,7 @@ class CatalogueFilters(Schema):
     q: str = Field("", max_length=100, description="Part of the title, description or partner's name")
     product: str | None = Field(None, description="A product's code")
     region: str | None = Field(None, max_length=13, description="A region's code: partners in it")
-    price_max: Decimal | None = Field(None, ge=1)
+    price_max: Digits | None = None
 
 
 class ListingFilters(CatalogueFilters):
@@ -89,9 +88,9 @@ class ListingIn(Input):
     product: str = Field(..., description="A product's code")
     title: str
     description: str = ""
-    price: Decimal
-    min_order: int = 1
-    lead_time_days: int = 3
+    price: Number
+    min_order: WholeNumber = 1
+    lead_time_days: WholeNumber = 3
     whatsapp: str
     is_published: bool = True
 
@@ -100,9 +99,9 @@ class ListingPatch(Input):
     product: str | None = None
     title: str | None = None
     description: str | None = None
-    price: Decimal | None = None
-    min_order: int | None = None
-    lead_time_days: int | None = None
+    price: Number | None = None
+    min_order: WholeNumber | None = None
+    lead_time_days: WholeNumber | None = None
     whatsapp: str | None = None
     is_published: bool | None = None
 
@@ -114,7 +113,7 @@ class TakeDownIn(Input):
 class InquiryIn(Input):
     name: str
     phone: str
-    quantity: int
+    quantity: WholeNumber
     message: str = ""
 
 
@@ -169,8 +168,8 @@ class SaleIn(Input):
     partner_id: int | None = Field(None, description="Officers: the partner's id; partner users: their own, or none")
     product: str = Field(..., description="A product's code")
     sold_on: datetime.date
-    quantity: int
-    unit_price: Decimal
+    quantity: WholeNumber
+    unit_price: Number
     channel: str = Field(..., description=", ".join(Channel.values))
     marketplace: str = ""
     buyer_type: str = Field(..., description=", ".join(BuyerType.values))

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from sigap.accounts.access import require_officer
 from sigap.api.forms import FormInvalid, cleaned, formset_data, formset_errors, item_choices
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input
+from sigap.api.schemas import ERRORS, Input, WholeNumber
 from sigap.lib.phone import display_phone, mask_phone
 from sigap.partners.forms import PartnerForm, PartnerProductFormSet
 from sigap.partners.models import Partner
@@ -63,7 +63,7 @@ class PartnerFilters(Schema):
 
 class CapabilityIn(Input):
     product: str
-    weekly_capacity: int
+    weekly_capacity: WholeNumber
 
 
 class PartnerIn(Input):

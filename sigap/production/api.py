@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from sigap.api.forms import FormInvalid, cleaned_with, field_names, item_choices
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input
+from sigap.api.schemas import ERRORS, Input, WholeNumber
 from sigap.production.forms import BatchForm
 from sigap.production.models import Batch, Status as BatchStatus
 from sigap.production.services import production_record
@@ -96,7 +96,7 @@ class BatchIn(Input):
     person_id: int | None = Field(None, description="…or by a participant (one of the two; a partner user reports "
                                                     "its own production).")
     product: str = Field(..., description="The product's code.")
-    quantity: int
+    quantity: WholeNumber
     produced_on: datetime.date
     code: str = Field("", description="Leave empty to number the batch automatically.")
     note: str = ""

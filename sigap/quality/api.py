@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from sigap.accounts.access import require_region_scope
 from sigap.api.forms import FormInvalid, cleaned_with
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input
+from sigap.api.schemas import ERRORS, Input, WholeNumber
 from sigap.items.models import Item
 from sigap.production.models import Batch
 from sigap.quality.forms import InspectionForm
@@ -125,9 +125,9 @@ class ResultIn(Input):
 class InspectionIn(Input):
     batch_id: int
     inspected_on: datetime.date
-    sample_size: int
-    accepted: int
-    rejected: int
+    sample_size: WholeNumber
+    accepted: WholeNumber
+    rejected: WholeNumber
     reject_reason: str = Field("", description="Needed when some units are rejected.")
     notes: str = ""
     results: list[ResultIn] = Field([], description="One answer for every point of the product's checklist.")

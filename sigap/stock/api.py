@@ -2,7 +2,6 @@
 receipts and issues go through the pages' forms and services, so an overdraw is refused by the ledger (409)."""
 
 import datetime
-from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -11,7 +10,7 @@ from ninja.pagination import paginate
 from sigap.accounts.access import require_officer
 from sigap.api.forms import cleaned_with, field_names, formset_data, formset_errors, item_choices
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, REGION_CODE, Input, Overdraw, Quantity
+from sigap.api.schemas import ERRORS, REGION_CODE, Input, Number, Overdraw, Quantity
 from sigap.regions.models import in_region
 from sigap.stock import services
 from sigap.stock.forms import IssueForm, LineFormSet, ReceiptForm, TransferForm
@@ -162,10 +161,10 @@ def document_detail(request, document_id: int):
 
 class LineIn(Input):
     item: str = Field(..., description="The item's code.")
-    quantity: Decimal
+    quantity: Number
 
 
-class ReceiptIn(Input):
+class StockReceiptIn(Input):
     office_id: int
     supplier_id: int | None = None
     date: datetime.date
@@ -240,7 +239,7 @@ def _form_data(payload: Input) -> dict:
 
 
 @router.post("/receipts", response={201: DocumentOut, **ERRORS})
-def receipt_create(request, payload: ReceiptIn):
+def receipt_create(request, payload: StockReceiptIn):
     """Record materials received into an office's store (officers, for an industry office of their region)."""
     require_officer(request.user)
     form = ReceiptForm(_form_data(payload), user=request.user)

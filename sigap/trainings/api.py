@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from sigap.accounts.access import require_officer, require_region_scope
 from sigap.api.forms import FormInvalid, cleaned, field_names
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, ITEM_CODE, REGION_CODE, TEXT, Input
+from sigap.api.schemas import ERRORS, ITEM_CODE, REGION_CODE, TEXT, Input, WholeNumber
 from sigap.items.models import Item
 from sigap.people.templatetags.personal_data import nik_for, phone_for
 from sigap.regions.models import in_region
@@ -81,12 +81,12 @@ class ProgrammeFilters(Schema):
 
 class ProgrammeTargetIn(Input):
     product: str = Field(..., pattern=ITEM_CODE, description="An item code.")
-    quantity: int
+    quantity: WholeNumber
 
 
 class ProgrammeIn(Input):
     name: str
-    year: int
+    year: WholeNumber
     office_id: int
     partner_office_ids: list[int] = []
     budget_source: str = ""
@@ -251,11 +251,11 @@ class TrainingIn(Input):
     place: str = ""
     meeting_link: str = ""
     product: str = Field(..., pattern=ITEM_CODE, description="The item code of the product taught.")
-    target: int = 0
-    quota: int
+    target: WholeNumber = 0
+    quota: WholeNumber
     instructor_ids: list[int] = []
     health_expert_id: int | None = None
-    min_attendance_percent: int = 80
+    min_attendance_percent: WholeNumber = 80
     description: str = ""
 
 
@@ -269,11 +269,11 @@ class TrainingPatch(Input):
     place: str | None = None
     meeting_link: str | None = None
     product: str | None = Field(None, pattern=ITEM_CODE)
-    target: int | None = None
-    quota: int | None = None
+    target: WholeNumber | None = None
+    quota: WholeNumber | None = None
     instructor_ids: list[int] | None = None
     health_expert_id: int | None = None
-    min_attendance_percent: int | None = None
+    min_attendance_percent: WholeNumber | None = None
     description: str | None = None
 
 
@@ -405,7 +405,7 @@ class EnrolmentIn(Input):
 
 class ParticipantTargetIn(Input):
     enrolment_id: int
-    target: int
+    target: WholeNumber
 
 
 class ParticipantTargetsIn(Input):
@@ -495,7 +495,7 @@ class AttendanceIn(Input):
 
 class TrainingOutputIn(Input):
     enrolment_id: int
-    quantity: int
+    quantity: WholeNumber
     produced_on: datetime.date
 
 

@@ -112,7 +112,7 @@ API = {
                                                   row(401, 200, 404, 200, 404, 404, 404, 200, 404, 200)),
     # into each officer's own store
     "POST /api/v1/stock/receipts": (None, lambda w: {"office_id": w.current_office_id, "date": "2020-06-01",
-                                                     "lines": [{"item": w.fabric.code, "quantity": "10.5"}]},
+                                                     "lines": [{"item": w.fabric.code, "quantity": 10.5}]},
                                     OFFICERS_WRITE),
     # from Tala's store, which other districts' officers cannot choose
     "POST /api/v1/stock/issues": (None, lambda w: {"office_id": w.tala_office.pk, "partner_id": w.tala_partner.pk,
@@ -187,7 +187,7 @@ API = {
     "PATCH /api/v1/items/{item_id}": (lambda w: {"item_id": w.suit.pk}, lambda w: {"description": "Baju APD"},
                                       row(401, 200, 200, 200, 403, 200, 403, 403, 403, 200)),
     "PUT /api/v1/items/{item_id}/components": (
-        lambda w: {"item_id": w.suit.pk}, lambda w: {"components": [{"material": w.fabric.code, "quantity": "2.5"}]},
+        lambda w: {"item_id": w.suit.pk}, lambda w: {"components": [{"material": w.fabric.code, "quantity": 2.5}]},
         row(401, 200, 200, 200, 403, 200, 403, 403, 403, 200)),
     "GET /api/v1/market/catalogue": (None, None, row(*[200] * 10)),
     "GET /api/v1/market/catalogue/{listing_id}": (lambda w: {"listing_id": w.tala_listing.pk}, None,

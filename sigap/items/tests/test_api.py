@@ -115,7 +115,7 @@ def test_a_change_keeps_the_fields_not_sent(world):
 def test_an_officer_replaces_a_bill_of_materials(world):
     bom_replace(product=world.suit, lines=[(world.mask, Decimal(1))], by=world.tala_officer)
     response = send(world.tala_officer, "put", f"{URL}/{world.suit.pk}/components",
-                    {"components": [{"material": "kain-sasirangan", "quantity": "2.75"}]})
+                    {"components": [{"material": "kain-sasirangan", "quantity": 2.75}]})
     assert response.status_code == 200
     assert [(c["material"], c["quantity"]) for c in response.json()["components"]] == [("kain-sasirangan", "2.75")]
     assert list(world.suit.components.values_list("material__code", "quantity")) == [

@@ -34,7 +34,7 @@ def get(user, path, **params):
 
 def _receipt(w, **changes):
     return {"office_id": w.tala_office.pk, "supplier_id": w.province_office.pk, "date": "2020-06-03",
-            "reference": "031/PERIN/VI/2020", "lines": [{"item": w.fabric.code, "quantity": "12.5"}]} | changes
+            "reference": "031/PERIN/VI/2020", "lines": [{"item": w.fabric.code, "quantity": 12.5}]} | changes
 
 
 def _issue(w, **changes):
