@@ -5,13 +5,14 @@ With no environment at all SIGAP runs on an embedded SQLite file under ``var/``.
 ``SIGAP_NUM_PROXIES=1`` (else every client shares nginx's address in the sign-in throttle and the rate limits).
 """
 
+import datetime
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from sigap.lib.env import envbool, envint, envlist, envstr
+from sigap.lib.env import envbool, envdate, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("SIGAP_VAR_DIR", str(BASE_DIR / "var")))
@@ -184,6 +185,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SIGAP_IMPORT_MAX_BYTES = envint("SIGAP_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 SIGAP_IMPORT_MAX_UNPACKED_BYTES = envint("SIGAP_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1)
 SIGAP_IMPORT_MAX_ROWS = envint("SIGAP_IMPORT_MAX_ROWS", 100_000, minimum=1)
+
+# Documents (production reports, inspections, stock documents, handovers, sales, trainings…) are dated from this
+# day to today (sigap.lib.dates); an office whose records go back further sets an earlier one.
+SIGAP_EARLIEST_DATE = envdate("SIGAP_EARLIEST_DATE", datetime.date(2000, 1, 1), minimum=datetime.date(1900, 1, 1),
+                              maximum=datetime.date.today())
 
 # Security. Behind HTTPS in production: SIGAP_HTTPS=1.
 HTTPS = envbool("SIGAP_HTTPS", False)

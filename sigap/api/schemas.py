@@ -1,3 +1,4 @@
+import datetime
 import math
 import re
 from decimal import Decimal
@@ -5,8 +6,10 @@ from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from sigap.lib.dates import filter_date_refusal
 
 # Quantities and money in answers as strings without trailing zeros ("20", "0.5"): the same on PostgreSQL and
 # SQLite, and never rounded by a client's floats. In a request they are JSON numbers (Number, WholeNumber below).
@@ -51,6 +54,16 @@ Number = Annotated[Decimal, BeforeValidator(_json_number), WithJsonSchema({"type
 WholeNumber = Annotated[int, BeforeValidator(_whole)]
 # Query strings: a whole number of at least one, as digits (the schema says so before the validator is applied).
 Digits = Annotated[int, Field(ge=1), BeforeValidator(_digits)]
+
+
+def _filter_date(day: datetime.date) -> datetime.date:
+    if refusal := filter_date_refusal(day):
+        raise PydanticCustomError("date_range", refusal)
+    return day
+
+
+# A list's date filter: from SIGAP's earliest date to 2100, so a day in year 1 is refused rather than searched for.
+FilterDate = Annotated[datetime.date, AfterValidator(_filter_date)]
 
 
 class Input(Schema):

@@ -2,9 +2,11 @@ import datetime
 import re
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sigap.items.models import Item
+from sigap.lib.dates import LATEST_FILTER_DATE, earliest_date
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -19,9 +21,15 @@ class MonthField(forms.CharField):
         if not value:
             return None
         match = MONTH.match(value)
-        if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
+        if not match or not 1 <= int(match[2]) <= 12:
             raise forms.ValidationError(_("Give a month as YYYY-MM."))
-        return datetime.date(int(match[1]), int(match[2]), 1)
+        month = datetime.date(int(match[1]), int(match[2]), 1)
+        # From the month of SIGAP's earliest date to 2100, as a list's date filter.
+        if not earliest_date().replace(day=1) <= month <= LATEST_FILTER_DATE:
+            raise forms.ValidationError(_("Give a month between %(first)s and %(last)s.") % {
+                "first": date_format(earliest_date(), "YEAR_MONTH_FORMAT"),
+                "last": date_format(LATEST_FILTER_DATE, "YEAR_MONTH_FORMAT")})
+        return month
 
 
 class DashboardFilterForm(forms.Form):

@@ -15,7 +15,7 @@ from sigap.accounts.access import require_officer
 from sigap.api.forms import (FormInvalid, cleaned, cleaned_with, field_names, formset_data, formset_errors,
                              item_choices)
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input, Overdraw, WholeNumber
+from sigap.api.schemas import ERRORS, FilterDate, Input, Overdraw, WholeNumber
 from sigap.handovers import services
 from sigap.handovers.certificate import certificate_pdf
 from sigap.handovers.forms import (
@@ -172,24 +172,24 @@ class HandoverFilters(Schema):
     region: str | None = Field(None, description="The giving office's region code (or a region above it).")
     product: str | None = Field(None, description="Handovers with a line of this product code.")
     status: HandoverStatus | None = None
-    date_from: datetime.date | None = Field(None, description="Handed over on or after.")
-    date_to: datetime.date | None = Field(None, description="Handed over on or before.")
+    date_from: FilterDate | None = Field(None, description="Handed over on or after.")
+    date_to: FilterDate | None = Field(None, description="Handed over on or before.")
 
 
 class RequestFilters(Schema):
     region: str | None = Field(None, description="The asked office's region code (or a region above it).")
     product: str | None = Field(None, description="Requests with a line of this product code.")
     status: RequestStatus | None = Field(None, description="Every status when not given.")
-    date_from: datetime.date | None = Field(None, description="Needed by on or after.")
-    date_to: datetime.date | None = Field(None, description="Needed by on or before.")
+    date_from: FilterDate | None = Field(None, description="Needed by on or after.")
+    date_to: FilterDate | None = Field(None, description="Needed by on or before.")
 
 
 class OrderFilters(Schema):
     region: str | None = Field(None, description="The partner's region code (or a region above it).")
     product: str | None = Field(None, description="A product code.")
     request_id: int | None = None
-    date_from: datetime.date | None = Field(None, description="Due on or after.")
-    date_to: datetime.date | None = Field(None, description="Due on or before.")
+    date_from: FilterDate | None = Field(None, description="Due on or after.")
+    date_to: FilterDate | None = Field(None, description="Due on or before.")
 
 
 def _filtered(rows, filters, *, region: str, day: str):

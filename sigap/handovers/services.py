@@ -17,6 +17,7 @@ from sigap.handovers.models import (
     DEFAULT_PATTERN, RECEIVER_KINDS, Handover, HandoverLine, NumberScheme, ProductionOrder, RequestLine,
     RequestStatus, Sequence, Status, SupplyRequest,
 )
+from sigap.lib.dates import check_document_date, check_planned_date
 from sigap.lib.errors import DomainError
 from sigap.organisations.models import Organisation
 from sigap.organisations.services import check_office_staff
@@ -88,8 +89,7 @@ def handover_create(*, office: Organisation, receiver: Organisation, giver_name:
                             "office or ministry."), field="receiver")
     if receiver.pk == office.pk:
         raise DomainError(_("An office cannot hand goods over to itself."), field="receiver")
-    if handed_over_on > timezone.localdate():
-        raise DomainError(_("The date cannot be in the future."), field="handed_over_on")
+    check_document_date(handed_over_on, field="handed_over_on")
     for field, value in [("giver_name", giver_name), ("giver_position", giver_position),
                          ("receiver_name", receiver_name), ("receiver_position", receiver_position),
                          ("place", place)]:
@@ -226,6 +226,7 @@ def request_create(*, agency: Organisation, office: Organisation, needed_by: dat
         raise DomainError(_("Requests go to an industry office."), field="office")
     if needed_by < timezone.localdate() and by.role == Role.AGENCY:
         raise DomainError(_("The date needed cannot be in the past."), field="needed_by")
+    check_planned_date(needed_by, field="needed_by")
     if not lines:
         raise DomainError(_("Add at least one line."))
     seen = set()
@@ -290,6 +291,7 @@ def allocation_confirm(*, request: SupplyRequest, product, quantities: dict[Part
         raise DomainError(_("This request is not open."))
     if due_on < timezone.localdate():
         raise DomainError(_("The due date cannot be in the past."), field="due_on")
+    check_planned_date(due_on, field="due_on")
     shortfall, _proposal = allocation_propose(request=request, product=product, as_of=timezone.localdate())
     wanted = {p: q for p, q in quantities.items() if q}
     if any(q < 0 for q in quantities.values()):

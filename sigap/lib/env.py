@@ -1,6 +1,8 @@
 """Reading settings from the environment, failing loudly on values that make no sense."""
 
+import datetime
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -30,6 +32,27 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def envdate(name: str, default: datetime.date, *, minimum: datetime.date | None = None,
+            maximum: datetime.date | None = None) -> datetime.date:
+    """A date written as YYYY-MM-DD (nothing looser: 01-02-2000 reads differently in different places)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+        try:
+            value = datetime.date.fromisoformat(raw.strip())
+        except ValueError:  # 2000-13-01
+            pass
+    if value is None:
+        raise ImproperlyConfigured(f"{name} must be a date written as YYYY-MM-DD, not {raw!r}")
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be on or after {minimum.isoformat()}, not {value.isoformat()}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be on or before {maximum.isoformat()}, not {value.isoformat()}")
     return value
 
 

@@ -19,7 +19,7 @@ from sigap.accounts.access import require_officer
 from sigap.accounts.models import Role
 from sigap.api.forms import FormInvalid, cleaned
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Digits, Input, Number, Quantity, WholeNumber
+from sigap.api.schemas import ERRORS, Digits, FilterDate, Input, Number, Quantity, WholeNumber
 from sigap.items.models import Item
 from sigap.market import selectors, services
 from sigap.market.forms import InquiryForm, ListingForm, PartnerChoiceForm, SaleForm, TakeDownForm
@@ -156,8 +156,8 @@ class SaleOut(Schema):
 
 
 class SaleFilters(Schema):
-    sold_from: datetime.date | None = None
-    sold_to: datetime.date | None = None
+    sold_from: FilterDate | None = None
+    sold_to: FilterDate | None = None
     product: str | None = Field(None, description="A product's code")
     channel: Channel | None = None
     region: str | None = Field(None, max_length=13, description="A region's code: sales of partners in it")

@@ -16,6 +16,7 @@ from lokal import parse_phone
 from sigap.accounts.models import Role
 from sigap.dashboards import figures
 from sigap.dashboards.models import Measure
+from sigap.lib.dates import check_document_date
 from sigap.lib.counters import count_up
 from sigap.lib.errors import DomainError
 from sigap.lib.files import delete_unused_on_commit
@@ -166,8 +167,7 @@ def sale_record(*, partner: Partner, product, sold_on: datetime.date, quantity: 
     if not 1 <= quantity <= 10_000_000:
         raise DomainError(_("The quantity must be between 1 and 10.000.000."), field="quantity")
     _check_money(unit_price, "unit_price")
-    if sold_on > timezone.localdate():
-        raise DomainError(_("The date cannot be in the future."), field="sold_on")
+    check_document_date(sold_on, field="sold_on")
     if channel not in Channel.values:
         raise DomainError(_("Choose a sales channel from the list."), field="channel")
     if buyer_type not in BuyerType.values:

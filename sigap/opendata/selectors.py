@@ -40,7 +40,7 @@ def monthly_rows() -> Iterator[dict]:
                 yield row
             key = (month, region_code, item_id)
             item = items[item_id]
-            row = {"month": f"{month:%Y-%m}", "province_code": region_code[:2], "regency_code": region_code,
+            row = {"month": month.isoformat()[:7], "province_code": region_code[:2], "regency_code": region_code,
                    "regency": names.get(region_code, ""), "product_code": item.code, "product": item.name,
                    "unit": item.unit, "produced": 0, "accepted": 0, "handed_over": 0,
                    **{f"handed_over_{kind}": 0 for kind in Kind.values}}

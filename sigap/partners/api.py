@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from sigap.accounts.access import require_officer
 from sigap.api.forms import FormInvalid, cleaned, formset_data, formset_errors, item_choices
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input, WholeNumber
+from sigap.api.schemas import ERRORS, FilterDate, Input, WholeNumber
 from sigap.lib.phone import display_phone, mask_phone
 from sigap.partners.forms import PartnerForm, PartnerProductFormSet
 from sigap.partners.models import Partner
@@ -57,8 +57,8 @@ class PartnerFilters(Schema):
     region: str | None = None
     product: str | None = None
     status: str | None = None
-    joined_from: datetime.date | None = None
-    joined_to: datetime.date | None = None
+    joined_from: FilterDate | None = None
+    joined_to: FilterDate | None = None
 
 
 class CapabilityIn(Input):

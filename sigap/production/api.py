@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from sigap.api.forms import FormInvalid, cleaned_with, field_names, item_choices
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input, WholeNumber
+from sigap.api.schemas import ERRORS, FilterDate, Input, WholeNumber
 from sigap.production.forms import BatchForm
 from sigap.production.models import Batch, Status as BatchStatus
 from sigap.production.services import production_record
@@ -58,8 +58,8 @@ class BatchFilters(Schema):
     region: str | None = Field(None, description="A region code: batches made there or in a region below it.")
     product: str | None = Field(None, description="A product code.")
     status: BatchStatus | None = None
-    date_from: datetime.date | None = Field(None, description="Produced on or after.")
-    date_to: datetime.date | None = Field(None, description="Produced on or before.")
+    date_from: FilterDate | None = Field(None, description="Produced on or after.")
+    date_to: FilterDate | None = Field(None, description="Produced on or before.")
 
 
 def _visible(request):

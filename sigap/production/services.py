@@ -9,6 +9,7 @@ from sigap.accounts.models import Role
 from sigap.dashboards import figures
 from sigap.dashboards.models import Measure
 from sigap.items.models import Item
+from sigap.lib.dates import check_document_date
 from sigap.lib.errors import DomainError
 from sigap.lib.spreadsheet import ImportRefused, Report, by_key
 from sigap.regions.models import code_within
@@ -42,8 +43,7 @@ def _check_quantity(quantity: int) -> None:
 
 
 def _check_produced_on(produced_on: datetime.date, *, today: datetime.date | None = None) -> None:
-    if produced_on > (today or timezone.localdate()):
-        raise DomainError(_("The date cannot be in the future."), field="produced_on")
+    check_document_date(produced_on, field="produced_on", today=today)
 
 
 def _automatic_code(produced_on: datetime.date, pk: int) -> str:
@@ -115,10 +115,10 @@ def production_import(*, rows, by) -> int:
     PRODUCTION_IMPORT_COLUMNS).
 
     Each row passes production_record's own checks: a producer in the officer's region, a product rather than a
-    raw material, a quantity in range, a date not in the future, a batch code no other batch has (nor another
-    row). As on the form, the producer is an active partner or a participant the officer sees, and the product is
-    active. Producers, products and codes are looked up once for the whole file; batches are written in bulk and
-    numbered like production_record's. Returns how many were recorded.
+    raw material, a quantity in range, a date from SIGAP's earliest date to today, a batch code no other batch has
+    (nor another row). As on the form, the producer is an active partner or a participant the officer sees, and the
+    product is active. Producers, products and codes are looked up once for the whole file; batches are written in
+    bulk and numbered like production_record's. Returns how many were recorded.
     """
     if not by.is_officer:
         raise DomainError(_("Only industry office staff import production reports."))

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from sigap.accounts.access import require_region_scope
 from sigap.api.forms import FormInvalid, cleaned_with
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, Input, WholeNumber
+from sigap.api.schemas import ERRORS, FilterDate, Input, WholeNumber
 from sigap.items.models import Item
 from sigap.production.models import Batch
 from sigap.quality.forms import InspectionForm
@@ -74,8 +74,8 @@ class InspectionFilters(Schema):
     region: str | None = Field(None, description="A region code: batches made there or in a region below it.")
     product: str | None = Field(None, description="A product code.")
     batch_id: int | None = None
-    date_from: datetime.date | None = Field(None, description="Inspected on or after.")
-    date_to: datetime.date | None = Field(None, description="Inspected on or before.")
+    date_from: FilterDate | None = Field(None, description="Inspected on or after.")
+    date_to: FilterDate | None = Field(None, description="Inspected on or before.")
 
 
 def _visible(request):

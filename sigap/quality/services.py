@@ -3,12 +3,12 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import Role
 from sigap.dashboards import figures
 from sigap.dashboards.models import Measure
+from sigap.lib.dates import check_document_date
 from sigap.lib.errors import DomainError
 from sigap.lib.files import random_name
 from sigap.lib.images import check_image, resized_jpeg
@@ -60,8 +60,7 @@ def inspection_record(*, batch: Batch, by, inspected_on: datetime.date, sample_s
         raise DomainError(_("The sample must be between 1 and the quantity produced."), field="sample_size")
     if rejected and not reject_reason.strip():
         raise DomainError(_("Give the reason for the rejects."), field="reject_reason")
-    if inspected_on > timezone.localdate():
-        raise DomainError(_("The date cannot be in the future."), field="inspected_on")
+    check_document_date(inspected_on, field="inspected_on")
     if inspected_on < batch.produced_on:
         raise DomainError(_("A batch cannot be inspected before it was produced."), field="inspected_on")
     expected = set(Criterion.objects.filter(product=batch.product, is_active=True).values_list("pk", flat=True))

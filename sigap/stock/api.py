@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from sigap.accounts.access import require_officer
 from sigap.api.forms import cleaned_with, field_names, formset_data, formset_errors, item_choices
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, REGION_CODE, Input, Number, Overdraw, Quantity
+from sigap.api.schemas import ERRORS, REGION_CODE, FilterDate, Input, Number, Overdraw, Quantity
 from sigap.regions.models import in_region
 from sigap.stock import services
 from sigap.stock.forms import IssueForm, LineFormSet, ReceiptForm, TransferForm
@@ -81,16 +81,16 @@ class StockFilters(Schema):
 
 class MovementFilters(StockFilters):
     kind: PostingKind | None = None
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: FilterDate | None = None
+    date_to: FilterDate | None = None
 
 
 class DocumentFilters(Schema):
     region: str | None = Field(None, description="The office's region code (or a region above it).")
     kind: DocumentKind | None = None
     item: str | None = Field(None, description="Documents with a line of this item code.")
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: FilterDate | None = None
+    date_to: FilterDate | None = None
 
 
 def _at_visible_locations(request, model):

@@ -7,9 +7,9 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sigap.lib.dates import check_document_date
 from sigap.lib.errors import DomainError
 from sigap.regions.models import code_within
 from sigap.organisations.models import Organisation
@@ -59,8 +59,7 @@ def _check_office(*, by, office: Organisation) -> None:
 
 
 def _check_date(day: datetime.date, field: str = "date") -> None:
-    if day > timezone.localdate():
-        raise DomainError(_("The date cannot be in the future."), field=field)
+    check_document_date(day, field=field)
 
 
 def _check_lines(lines) -> list[tuple]:

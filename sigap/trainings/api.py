@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from sigap.accounts.access import require_officer, require_region_scope
 from sigap.api.forms import FormInvalid, cleaned, field_names
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, ITEM_CODE, REGION_CODE, TEXT, Input, WholeNumber
+from sigap.api.schemas import ERRORS, ITEM_CODE, REGION_CODE, TEXT, FilterDate, Input, WholeNumber
 from sigap.items.models import Item
 from sigap.people.templatetags.personal_data import nik_for, phone_for
 from sigap.regions.models import in_region
@@ -75,8 +75,8 @@ class ProgrammeFilters(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
     product: str | None = Field(None, pattern=ITEM_CODE,
                                 description="An item code; programmes with a target for this product.")
-    date_from: datetime.date | None = Field(None, description="Programmes still running on or after this day.")
-    date_to: datetime.date | None = Field(None, description="Programmes started on or before this day.")
+    date_from: FilterDate | None = Field(None, description="Programmes still running on or after this day.")
+    date_to: FilterDate | None = Field(None, description="Programmes started on or before this day.")
 
 
 class ProgrammeTargetIn(Input):
@@ -233,8 +233,8 @@ class TrainingFilters(Schema):
     q: str = Field("", max_length=200, pattern=TEXT, description="A part of the title.")
     region: str | None = Field(None, pattern=REGION_CODE,
                                description="A Kemendagri region code; trainings of an office in it or below it.")
-    date_from: datetime.date | None = Field(None, description="Trainings with a day on or after this one.")
-    date_to: datetime.date | None = Field(None, description="Trainings with a day on or before this one.")
+    date_from: FilterDate | None = Field(None, description="Trainings with a day on or after this one.")
+    date_to: FilterDate | None = Field(None, description="Trainings with a day on or before this one.")
     product: str | None = Field(None, pattern=ITEM_CODE, description="The item code of the product taught.")
     mode: ModeCode | None = None
     programme_id: int | None = None

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import Role
+from sigap.lib.dates import check_document_date, check_planned_date
 from sigap.lib.errors import DomainError
 from sigap.organisations.models import Organisation
 from sigap.organisations.services import check_office_staff
@@ -46,7 +47,10 @@ def _check_runner(*, by, training: Training) -> None:
 @transaction.atomic
 def programme_create(*, by, name: str, year: int, office: Organisation, starts_on, ends_on, budget_source="",
                      partner_offices=(), targets=()) -> Programme:
+    """Start an office's programme: dated from SIGAP's earliest date to the end of the year after next."""
     _check_officer_of(by=by, office=office)
+    check_planned_date(starts_on, field="starts_on")
+    check_planned_date(ends_on, field="ends_on")
     if ends_on < starts_on:
         raise DomainError(_("The end comes before the start."), field="ends_on")
     programme = Programme(name=name, year=year, office=office, budget_source=budget_source, starts_on=starts_on,
@@ -61,11 +65,15 @@ def programme_create(*, by, name: str, year: int, office: Organisation, starts_o
 
 @transaction.atomic
 def training_save(*, by, training: Training | None = None, instructors=None, **fields) -> Training:
-    """Create or change a training. Instructors must be instructors, the health expert a health expert."""
+    """Create or change a training. Instructors must be instructors, the health expert a health expert. Its days
+    run from SIGAP's earliest date to the end of the year after next."""
     office = fields.get("office", training.office if training else None)
     _check_officer_of(by=by, office=office)
     if training is not None and not Training.objects.editable_by(by).filter(pk=training.pk).exists():
         raise DomainError(_("You cannot change this training."))
+    for name in ("starts_on", "ends_on"):
+        if fields.get(name) is not None:
+            check_planned_date(fields[name], field=name)
     if fields.get("ends_on") and fields.get("starts_on") and fields["ends_on"] < fields["starts_on"]:
         raise DomainError(_("The last day comes before the first."), field="ends_on")
     _check_web_link(fields.get("meeting_link", ""), "meeting_link")
@@ -141,6 +149,7 @@ def attendance_record(*, training: Training, day: datetime.date, marks: dict[Enr
                           field="day")
     if day > timezone.localdate():
         raise DomainError(_("Attendance cannot be recorded ahead."), field="day")
+    check_document_date(day, field="day")
     for enrolment, mode in marks.items():
         if enrolment.training_id != training.pk:
             raise DomainError(_("This participant is not in this training."))
@@ -162,6 +171,7 @@ def home_visit_record(*, enrolment: Enrolment, instructor: Person, visited_on: d
     if visited_on < training.starts_on or visited_on > timezone.localdate():
         raise DomainError(_("The visit date must be between the first day of the training and today."),
                           field="visited_on")
+    check_document_date(visited_on, field="visited_on")
     if not problem.strip() or not action.strip():
         raise DomainError(_("Say what the problem was and what was done."))
     visit = HomeVisit.objects.create(enrolment=enrolment, instructor=instructor, visited_on=visited_on,
