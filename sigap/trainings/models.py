@@ -4,16 +4,40 @@ import datetime
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from sigap.lib.files import random_name
 from sigap.regions.models import in_region
+
+# A training's report lays its days out as columns and its certificate counts them; a programme is an office's plan,
+# at most the five years of a medium-term plan (RPJMD).
+LONGEST_TRAINING_DAYS = 366
+LONGEST_PROGRAMME_YEARS = 5
+
+
+def training_length_refusal(starts_on: datetime.date, ends_on: datetime.date) -> str | None:
+    """Why a training cannot run from ``starts_on`` to ``ends_on`` (longer than 366 days), or None."""
+    days = (ends_on - starts_on).days + 1
+    if days <= LONGEST_TRAINING_DAYS:
+        return None
+    return gettext("A training lasts at most %(longest)s days; this one would last %(days)s.") % {
+        "longest": LONGEST_TRAINING_DAYS, "days": days}
+
+
+def programme_length_refusal(starts_on: datetime.date, ends_on: datetime.date) -> str | None:
+    """Why a programme cannot run from ``starts_on`` to ``ends_on`` (five years or more), or None."""
+    try:
+        limit = starts_on.replace(year=starts_on.year + LONGEST_PROGRAMME_YEARS)
+    except ValueError:  # from 29 February
+        limit = starts_on.replace(year=starts_on.year + LONGEST_PROGRAMME_YEARS, day=28)
+    return gettext("A programme lasts at most five years.") if ends_on >= limit else None
 
 
 class Programme(models.Model):
@@ -40,6 +64,10 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.starts_on and self.ends_on and (refusal := programme_length_refusal(self.starts_on, self.ends_on)):
+            raise ValidationError({"ends_on": refusal})
 
 
 class ProgrammeTarget(models.Model):
@@ -126,10 +154,17 @@ class Training(models.Model):
     def get_absolute_url(self):
         return reverse("trainings:detail", args=[self.pk])
 
+    def clean(self):
+        if self.starts_on and self.ends_on and (refusal := training_length_refusal(self.starts_on, self.ends_on)):
+            raise ValidationError({"ends_on": refusal})
+
+    @property
+    def day_count(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
     @property
     def days(self) -> list[datetime.date]:
-        count = (self.ends_on - self.starts_on).days + 1
-        return [self.starts_on + datetime.timedelta(days=i) for i in range(count)]
+        return [self.starts_on + datetime.timedelta(days=i) for i in range(self.day_count)]
 
 
 def material_path(instance, filename):

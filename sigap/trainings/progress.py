@@ -88,5 +88,7 @@ def training_progress(training, *, as_of: datetime.date) -> TrainingProgress:
         forecast = last.first()
     elif produced and elapsed:
         pace = produced / elapsed
-        forecast = first_day + datetime.timedelta(days=math.ceil(training.target / pace) - 1)
+        days_needed = math.ceil(training.target / pace)
+        if days_needed <= (datetime.date.max - first_day).days:  # else no forecast: beyond the calendar
+            forecast = first_day + datetime.timedelta(days=days_needed - 1)
     return TrainingProgress(rows, training.target, produced, sum(r.accepted for r in rows), forecast, as_of)

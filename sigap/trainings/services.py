@@ -18,6 +18,7 @@ from sigap.production.services import production_record
 from sigap.stock.services import issue_record
 from sigap.trainings.models import (
     Attendance, AttendanceMode, Enrolment, HomeVisit, LearningMaterial, Programme, ProgrammeTarget, Training,
+    programme_length_refusal, training_length_refusal,
 )
 from sigap.trainings.progress import split_target
 
@@ -47,12 +48,15 @@ def _check_runner(*, by, training: Training) -> None:
 @transaction.atomic
 def programme_create(*, by, name: str, year: int, office: Organisation, starts_on, ends_on, budget_source="",
                      partner_offices=(), targets=()) -> Programme:
-    """Start an office's programme: dated from SIGAP's earliest date to the end of the year after next."""
+    """Start an office's programme: dated from SIGAP's earliest date to the end of the year after next, shorter
+    than five years."""
     _check_officer_of(by=by, office=office)
     check_planned_date(starts_on, field="starts_on")
     check_planned_date(ends_on, field="ends_on")
     if ends_on < starts_on:
         raise DomainError(_("The end comes before the start."), field="ends_on")
+    if refusal := programme_length_refusal(starts_on, ends_on):
+        raise DomainError(refusal, field="ends_on")
     programme = Programme(name=name, year=year, office=office, budget_source=budget_source, starts_on=starts_on,
                           ends_on=ends_on)
     programme.full_clean()
@@ -66,7 +70,7 @@ def programme_create(*, by, name: str, year: int, office: Organisation, starts_o
 @transaction.atomic
 def training_save(*, by, training: Training | None = None, instructors=None, **fields) -> Training:
     """Create or change a training. Instructors must be instructors, the health expert a health expert. Its days
-    run from SIGAP's earliest date to the end of the year after next."""
+    run from SIGAP's earliest date to the end of the year after next, at most 366 of them."""
     office = fields.get("office", training.office if training else None)
     _check_officer_of(by=by, office=office)
     if training is not None and not Training.objects.editable_by(by).filter(pk=training.pk).exists():
@@ -91,6 +95,9 @@ def training_save(*, by, training: Training | None = None, instructors=None, **f
     for name in TRAINING_FIELDS:
         if name in fields:
             setattr(training, name, fields[name])
+    if training.starts_on and training.ends_on and (
+            refusal := training_length_refusal(training.starts_on, training.ends_on)):
+        raise DomainError(refusal, field="ends_on")
     if training.pk and training.enrolments.count() > training.quota:
         raise DomainError(_("More participants are enrolled than this quota."), field="quota")
     training.full_clean()
@@ -242,4 +249,4 @@ def material_add(*, training: Training, title: str, by, url: str = "", file=None
 
 def certificate_eligible(enrolment: Enrolment, days_present: int) -> bool:
     training = enrolment.training
-    return 100 * days_present >= training.min_attendance_percent * len(training.days)
+    return 100 * days_present >= training.min_attendance_percent * training.day_count
