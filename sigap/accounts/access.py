@@ -19,3 +19,10 @@ def require_admin(user) -> None:
     """Administrators: they look after every user's access (API tokens, the Django admin)."""
     if not user.is_admin:
         raise PermissionDenied
+
+
+def require_master_data_keeper(user) -> None:
+    """Administrators and provincial officers: they keep the items, bills of materials and checklists that every
+    district shares. Everyone else who may read them gets 403."""
+    if not user.can_keep_master_data:
+        raise PermissionDenied

@@ -93,6 +93,12 @@ class User(AbstractUser):
         return self.role in REGIONAL_ROLES and self.organisation_id is not None
 
     @property
+    def can_keep_master_data(self) -> bool:
+        """Items, bills of materials and inspection checklists are shared by every district: only administrators
+        and provincial officers change them; district officers read them like every other office's staff."""
+        return self.is_admin or (self.role == Role.PROVINCIAL_OFFICER and self.organisation_id is not None)
+
+    @property
     def can_see_nik(self) -> bool:
         """National identity numbers are personal data (UU PDP 27/2022): only office staff who register people."""
         return self.is_officer

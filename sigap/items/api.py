@@ -1,5 +1,6 @@
 """Items in the API: raw materials and products with their bills of materials, read by office staff and kept by
-officers through the item pages' forms and services."""
+administrators and provincial officers (master data every district shares) through the item pages' forms and
+services."""
 
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from sigap.accounts.access import require_officer, require_region_scope
+from sigap.accounts.access import require_master_data_keeper, require_region_scope
 from sigap.api.forms import FormInvalid, cleaned
 from sigap.api.pagination import Page
 from sigap.api.schemas import ERRORS, Input, Number, Quantity
@@ -113,16 +114,17 @@ def _save(request, item: Item | None, payload: dict) -> Item:
 
 @router.post("", response={201: ItemOut, **ERRORS})
 def item_create(request, payload: ItemIn):
-    """Add a raw material or product (officers), as the item page does."""
-    require_officer(request.user)
+    """Add a raw material or product (administrators and provincial officers), as the item page does."""
+    require_master_data_keeper(request.user)
     item = _save(request, None, payload.dict())
     return Status(201, _items().get(pk=item.pk))
 
 
 @router.patch("/{item_id}", response={200: ItemOut, **ERRORS})
 def item_update(request, item_id: int, payload: ItemPatch):
-    """Change an item (officers); only the fields sent change."""
-    require_officer(request.user)
+    """Change an item (administrators and provincial officers); only the fields sent change. Certificates
+    already issued keep the name and unit they were issued with."""
+    require_master_data_keeper(request.user)
     item = get_object_or_404(Item, pk=item_id)
     _save(request, item, payload.dict(exclude_unset=True))
     return _items().get(pk=item.pk)
@@ -150,8 +152,9 @@ def _lines(components: list[dict]) -> list[tuple[Item, Decimal]]:
 
 @router.put("/{item_id}/components", response={200: ItemOut, **ERRORS})
 def bom_update(request, item_id: int, payload: BillOfMaterialsIn):
-    """Replace a product's bill of materials (officers); an empty list clears it."""
-    require_officer(request.user)
+    """Replace a product's bill of materials (administrators and provincial officers); an empty list clears
+    it."""
+    require_master_data_keeper(request.user)
     product = get_object_or_404(Item.objects.products(), pk=item_id)
     bom_replace(product=product, lines=_lines(payload.dict()["components"]), by=request.user)
     return _items().get(pk=product.pk)

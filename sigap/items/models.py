@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Kind(models.TextChoices):
@@ -39,6 +40,7 @@ class Item(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords()
     objects = ItemQuerySet.as_manager()
 
     class Meta:
@@ -62,6 +64,8 @@ class Component(models.Model):
                                 limit_choices_to={"kind": Kind.PRODUCT})
     material = models.ForeignKey(Item, verbose_name=_("material"), on_delete=models.PROTECT, related_name="used_in")
     quantity = models.DecimalField(_("quantity per unit"), max_digits=12, decimal_places=4)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["material__name"]

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sigap.accounts.access import require_officer, require_region_scope
+from sigap.accounts.access import require_master_data_keeper, require_region_scope
 from sigap.items.forms import ComponentFormSet, ItemForm
 from sigap.items.models import Item
 from sigap.items.services import bom_replace, item_save
@@ -15,7 +15,8 @@ from sigap.lib.errors import DomainError
 def item_list(request):
     require_region_scope(request.user)
     items = Item.objects.prefetch_related("components__material")
-    return render(request, "items/item_list.html", {"items": items, "can_edit": request.user.is_officer})
+    return render(request, "items/item_list.html", {"items": items,
+                                                    "can_edit": request.user.can_keep_master_data})
 
 
 @login_required
@@ -24,14 +25,14 @@ def item_detail(request, pk):
     item = get_object_or_404(Item, pk=pk)
     return render(request, "items/item_detail.html", {
         "item": item, "components": item.components.select_related("material"),
-        "criteria": item.criteria.filter(is_active=True), "can_edit": request.user.is_officer,
+        "criteria": item.criteria.filter(is_active=True), "can_edit": request.user.can_keep_master_data,
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk=None):
-    require_officer(request.user)
+    require_master_data_keeper(request.user)
     item = get_object_or_404(Item, pk=pk) if pk else None
     form = ItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +49,7 @@ def item_edit(request, pk=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def bom_edit(request, pk):
-    require_officer(request.user)
+    require_master_data_keeper(request.user)
     product = get_object_or_404(Item.objects.products(), pk=pk)
     initial = [{"material": c.material_id, "quantity": c.quantity} for c in product.components.all()]
     formset = ComponentFormSet(request.POST or None, initial=initial, prefix="bom")

@@ -26,7 +26,7 @@ router = Router(tags=["inspections"])
 
 class ResultOut(Schema):
     criterion_id: int
-    criterion: str = Field(..., alias="criterion.text")
+    criterion: str = Field(..., alias="criterion_text", description="The point as it read when inspected")
     passed: bool
     note: str
 
@@ -80,7 +80,7 @@ class InspectionFilters(Schema):
 
 def _visible(request):
     return Inspection.objects.visible_to(request.user).select_related(
-        "batch__product", "inspector").prefetch_related("results__criterion")
+        "batch__product", "inspector").prefetch_related("results")
 
 
 @router.get("", response={200: list[InspectionOut], **ERRORS})

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
+from simple_history.models import HistoricalRecords
 
 
 class Criterion(models.Model):
@@ -15,6 +15,8 @@ class Criterion(models.Model):
                                  help_text=_("e.g. SNI 8914:2020"))
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["product", "position", "pk"]
@@ -75,11 +77,15 @@ class Inspection(models.Model):
 
 
 class CheckResult(models.Model):
+    """The answer to one checklist point. The point's text is copied when the inspection is recorded: the
+    checklist may be reworded later, the inspection stays what it was judged against."""
+
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    criterion_text = models.CharField(_("criterion"), max_length=255)
     passed = models.BooleanField(_("meets the standard"))
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     class Meta:
-        ordering = ["criterion__position", "pk"]
+        ordering = ["pk"]  # the checklist's order when the inspection was recorded
         constraints = [models.UniqueConstraint(fields=["inspection", "criterion"], name="one_result_per_criterion")]

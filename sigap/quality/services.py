@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from sigap.accounts.models import Role
 from sigap.dashboards import figures
 from sigap.dashboards.models import Measure
+from sigap.items.models import Item, Kind
+from sigap.items.services import check_master_data_keeper
 from sigap.lib.dates import check_document_date
 from sigap.lib.errors import DomainError
 from sigap.lib.files import random_name
@@ -78,7 +80,8 @@ def inspection_record(*, batch: Batch, by, inspected_on: datetime.date, sample_s
         rejected=rejected, reject_reason=reject_reason.strip(), notes=notes, photo=photo or "",
     )
     CheckResult.objects.bulk_create(
-        [CheckResult(inspection=inspection, criterion=c, passed=passed, note=note) for c, passed, note in results]
+        [CheckResult(inspection=inspection, criterion=c, criterion_text=c.text, passed=passed, note=note)
+         for c, passed, note in results]
     )
     lines = _consumption(batch, accepted + rejected)
     if accepted:
@@ -93,3 +96,21 @@ def inspection_record(*, batch: Batch, by, inspected_on: datetime.date, sample_s
     batch.status = Status.INSPECTED
     batch.save(update_fields=["status"])
     return inspection
+
+
+@transaction.atomic
+def checklist_save(*, product: Item, points: list[Criterion], by) -> list[Criterion]:
+    """Add or change points of a product's checklist (administrators and provincial officers: every district's
+    health experts inspect by it). Each change is kept in the point's history with who made it; inspections
+    already recorded keep the text they were judged against."""
+    check_master_data_keeper(by)
+    if product.kind != Kind.PRODUCT:
+        raise DomainError(_("Only products have an inspection checklist."))
+    for point in points:
+        if point.pk is not None and point.product_id != product.pk:
+            raise DomainError(_("This point belongs to another product's checklist."))
+        point.product = product
+        point.full_clean()
+        point._history_user = by
+        point.save()
+    return points

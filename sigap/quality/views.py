@@ -3,12 +3,11 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sigap.accounts.access import require_officer, require_region_scope
+from sigap.accounts.access import require_master_data_keeper, require_region_scope
 from sigap.accounts.models import Role
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError, show_on_form
@@ -17,7 +16,7 @@ from sigap.lib.files import private_file_response
 from sigap.production.models import Batch
 from sigap.quality.forms import CriterionFormSet, InspectionForm
 from sigap.quality.models import Inspection
-from sigap.quality.services import inspection_record
+from sigap.quality.services import checklist_save, inspection_record
 
 
 def _require_inspector(user):
@@ -87,7 +86,7 @@ def inspection_detail(request, pk):
         Inspection.objects.visible_to(request.user).select_related("batch__product", "inspector"), pk=pk
     )
     return render(request, "quality/inspection_detail.html", {
-        "inspection": inspection, "results": inspection.results.select_related("criterion"),
+        "inspection": inspection, "results": inspection.results.all(),
     })
 
 
@@ -102,13 +101,16 @@ def inspection_photo(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def criteria_edit(request, item_pk):
-    """Officers keep each product's checklist."""
-    require_officer(request.user)
+    """Administrators and provincial officers keep each product's checklist, which every district inspects by."""
+    require_master_data_keeper(request.user)
     product = get_object_or_404(Item.objects.products(), pk=item_pk)
     formset = CriterionFormSet(request.POST or None, instance=product)
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            formset.save()
-        messages.success(request, _("Checklist for %(product)s saved.") % {"product": product.name})
-        return redirect("items:detail", pk=product.pk)
+        try:
+            checklist_save(product=product, points=formset.save(commit=False), by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Checklist for %(product)s saved.") % {"product": product.name})
+            return redirect("items:detail", pk=product.pk)
     return render(request, "quality/criteria_form.html", {"formset": formset, "product": product})

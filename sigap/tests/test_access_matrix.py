@@ -40,6 +40,8 @@ PUBLIC = row(*[200] * 10)
 SELLERS = row(302, 200, 200, 200, 200, 200, 403, 403, 403, 200)  # officers and partner users
 TALA_PARTNER_KEEPERS = row(302, 200, 404, 200, 200, 404, 404, 403, 403, 200)
 TALA_RUNNERS = row(302, 200, 404, 200, 404, 404, 404, 403, 404, 200)  # officers and instructors of Tala
+# Items, bills of materials and checklists are shared by every district: provincial officers and administrators.
+MASTER_DATA_KEEPERS = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 200)
 
 ADMINS = row(302, *[403] * 8, 200)
 
@@ -95,10 +97,10 @@ MATRIX = {
     "people:edit": (lambda w: {"pk": w.tala_person.pk}, TALA_WRITERS),
     "people:history": (lambda w: {"pk": w.tala_person.pk}, TALA_READERS),
     "items:list": (None, REGIONAL),
-    "items:create": (None, OFFICERS),
+    "items:create": (None, MASTER_DATA_KEEPERS),
     "items:detail": (lambda w: {"pk": w.suit.pk}, REGIONAL),
-    "items:edit": (lambda w: {"pk": w.suit.pk}, OFFICERS),
-    "items:bom": (lambda w: {"pk": w.suit.pk}, OFFICERS),
+    "items:edit": (lambda w: {"pk": w.suit.pk}, MASTER_DATA_KEEPERS),
+    "items:bom": (lambda w: {"pk": w.suit.pk}, MASTER_DATA_KEEPERS),
     "stock:balances": (None, READERS),
     "stock:movements": (None, READERS),
     "stock:balance-export": (None, READERS),
@@ -120,7 +122,7 @@ MATRIX = {
     "quality:inspect": (lambda w: {"batch_pk": w.tala_batch.pk}, row(302, 403, 404, 403, 403, 404, 404, 200, 404, 403)),
     "quality:detail": (lambda w: {"pk": w.tala_inspection.pk}, TALA_AND_ITS_PARTNER),
     "quality:photo": (lambda w: {"pk": w.tala_inspection.pk}, TALA_AND_ITS_PARTNER),
-    "quality:criteria": (lambda w: {"item_pk": w.suit.pk}, OFFICERS),
+    "quality:criteria": (lambda w: {"item_pk": w.suit.pk}, MASTER_DATA_KEEPERS),
     "trainings:list": (None, REGIONAL),
     "trainings:export": (None, REGIONAL),
     "trainings:participant-export": (None, REGIONAL),
@@ -179,9 +181,9 @@ WRITES = {
     "partners:edit": TALA_WRITERS,
     "people:create": OFFICERS,
     "people:edit": TALA_WRITERS,
-    "items:create": OFFICERS,
-    "items:edit": OFFICERS,
-    "items:bom": OFFICERS,
+    "items:create": MASTER_DATA_KEEPERS,
+    "items:edit": MASTER_DATA_KEEPERS,
+    "items:bom": MASTER_DATA_KEEPERS,
     "stock:receipt-create": OFFICERS,
     "stock:issue-create": OFFICERS,
     "stock:transfer-create": OFFICERS,
@@ -192,7 +194,7 @@ WRITES = {
     "people:import": OFFICERS,
     "production:import": OFFICERS,
     "quality:inspect": row(302, 403, 404, 403, 403, 404, 404, 200, 404, 403),
-    "quality:criteria": OFFICERS,
+    "quality:criteria": MASTER_DATA_KEEPERS,
     "trainings:create": OFFICERS,
     "trainings:programme-create": OFFICERS,
     "trainings:edit": TALA_WRITERS,

@@ -21,6 +21,7 @@ REGIONAL = row(401, 200, 200, 200, 403, 200, 200, 200, 403, 200)
 OFFICERS_WRITE = row(401, 201, 201, 201, 403, 201, 403, 403, 403, 201)
 PARTNER_READERS = row(401, 200, 200, 200, 200, 200, 200, 200, 403, 200)
 TALA_PARTNER_READERS = row(401, 200, 404, 200, 200, 404, 404, 200, 403, 200)
+MASTER_DATA_KEEPERS = row(401, 403, 403, 200, 403, 403, 403, 403, 403, 200)
 
 
 def _partner_body(w):
@@ -182,13 +183,14 @@ API = {
     "GET /api/v1/regions/{code}/children": (lambda w: {"code": "63.01.03"}, None, ANY_SIGNED_IN),
     "GET /api/v1/items": (None, None, REGIONAL),
     "GET /api/v1/items/{item_id}": (lambda w: {"item_id": w.suit.pk}, None, REGIONAL),
+    # master data every district shares: provincial officers and administrators keep it
     "POST /api/v1/items": (None, lambda w: {"code": "masker-n95", "name": "Masker N95", "kind": "product",
-                                            "unit": "pcs"}, OFFICERS_WRITE),
+                                            "unit": "pcs"}, row(401, 403, 403, 201, 403, 403, 403, 403, 403, 201)),
     "PATCH /api/v1/items/{item_id}": (lambda w: {"item_id": w.suit.pk}, lambda w: {"description": "Baju APD"},
-                                      row(401, 200, 200, 200, 403, 200, 403, 403, 403, 200)),
+                                      MASTER_DATA_KEEPERS),
     "PUT /api/v1/items/{item_id}/components": (
         lambda w: {"item_id": w.suit.pk}, lambda w: {"components": [{"material": w.fabric.code, "quantity": 2.5}]},
-        row(401, 200, 200, 200, 403, 200, 403, 403, 403, 200)),
+        MASTER_DATA_KEEPERS),
     "GET /api/v1/market/catalogue": (None, None, row(*[200] * 10)),
     "GET /api/v1/market/catalogue/{listing_id}": (lambda w: {"listing_id": w.tala_listing.pk}, None,
                                                   row(*[200] * 10)),

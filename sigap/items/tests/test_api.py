@@ -1,5 +1,5 @@
-"""Items in the API: office staff read them with their bills of materials; officers keep them through the item
-pages' forms and services, with the same refusals."""
+"""Items in the API: office staff read them with their bills of materials; administrators and provincial officers
+keep them through the item pages' forms and services, with the same refusals."""
 
 import json
 from decimal import Decimal
@@ -22,7 +22,7 @@ def send(user, method, path, body=None):
 
 
 def test_office_staff_read_an_item_with_its_bill_of_materials(world):
-    bom_replace(product=world.suit, lines=[(world.fabric, Decimal("2.5"))], by=world.tala_officer)
+    bom_replace(product=world.suit, lines=[(world.fabric, Decimal("2.5"))], by=world.province_officer)
     response = client_for(world.instructor).get(f"{URL}/{world.suit.pk}")
     assert response.status_code == 200
     assert response.json() == {
@@ -51,7 +51,7 @@ def test_the_list_filters_by_kind_activity_and_name(world):
 
 def test_the_list_costs_the_same_queries_for_few_or_many_items(world):
     client = client_for(world.tala_officer)
-    bom_replace(product=world.suit, lines=[(world.fabric, Decimal(2))], by=world.tala_officer)
+    bom_replace(product=world.suit, lines=[(world.fabric, Decimal(2))], by=world.province_officer)
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -61,12 +61,12 @@ def test_the_list_costs_the_same_queries_for_few_or_many_items(world):
     few = queries()
     for n in range(10):
         product = Item.objects.create(code=f"produk-{n}", name=f"Produk {n}", kind="product", unit="pcs")
-        bom_replace(product=product, lines=[(world.fabric, Decimal(1))], by=world.tala_officer)
+        bom_replace(product=product, lines=[(world.fabric, Decimal(1))], by=world.province_officer)
     assert queries() == few
 
 
-def test_an_officer_adds_an_item_through_the_item_form(world):
-    response = send(world.hsu_officer, "post", URL, {"code": "masker-n95", "name": "Masker N95", "kind": "product",
+def test_a_provincial_officer_adds_an_item_through_the_item_form(world):
+    response = send(world.province_officer, "post", URL, {"code": "masker-n95", "name": "Masker N95", "kind": "product",
                                                      "unit": "pcs"})
     assert response.status_code == 201
     item = Item.objects.get(code="masker-n95")
@@ -83,7 +83,7 @@ def test_an_officer_adds_an_item_through_the_item_form(world):
 ])
 def test_a_bad_item_is_refused_naming_the_field_and_nothing_is_saved(world, body, field):
     before = Item.objects.count()
-    response = send(world.tala_officer, "post", URL, {"code": "masker-n95", "name": "Masker N95", "kind": "product",
+    response = send(world.province_officer, "post", URL, {"code": "masker-n95", "name": "Masker N95", "kind": "product",
                                                       "unit": "pcs", **body})
     assert response.status_code == 422
     assert list(response.json()["errors"]) == [field]
@@ -91,7 +91,7 @@ def test_a_bad_item_is_refused_naming_the_field_and_nothing_is_saved(world, body
 
 
 @pytest.mark.parametrize("who", ["instructor", "health_expert", "partner_user", "agency_user"])
-def test_only_officers_add_or_change_items(world, who):
+def test_only_administrators_and_provincial_officers_add_or_change_items(world, who):
     user = getattr(world, who)
     assert send(user, "post", URL, {"code": "x-1", "name": "X", "kind": "product", "unit": "pcs"}).status_code == 403
     assert send(user, "patch", f"{URL}/{world.suit.pk}", {"name": "Diubah"}).status_code == 403
@@ -112,9 +112,9 @@ def test_a_change_keeps_the_fields_not_sent(world):
     assert send(world.province_officer, "patch", f"{URL}/99999", {"name": "X"}).status_code == 404
 
 
-def test_an_officer_replaces_a_bill_of_materials(world):
-    bom_replace(product=world.suit, lines=[(world.mask, Decimal(1))], by=world.tala_officer)
-    response = send(world.tala_officer, "put", f"{URL}/{world.suit.pk}/components",
+def test_a_provincial_officer_replaces_a_bill_of_materials(world):
+    bom_replace(product=world.suit, lines=[(world.mask, Decimal(1))], by=world.province_officer)
+    response = send(world.province_officer, "put", f"{URL}/{world.suit.pk}/components",
                     {"components": [{"material": "kain-sasirangan", "quantity": 2.75}]})
     assert response.status_code == 200
     assert [(c["material"], c["quantity"]) for c in response.json()["components"]] == [("kain-sasirangan", "2.75")]
@@ -132,8 +132,8 @@ def test_an_officer_replaces_a_bill_of_materials(world):
     pytest.param([{"material": "kain-sasirangan", "quantity": 1}] * 2, None, 400, id="listed-twice"),
 ])
 def test_a_bad_bill_of_materials_is_refused_and_the_old_one_stays(world, components, field, status):
-    bom_replace(product=world.suit, lines=[(world.fabric, Decimal(2))], by=world.tala_officer)
-    response = send(world.tala_officer, "put", f"{URL}/{world.suit.pk}/components", {"components": components})
+    bom_replace(product=world.suit, lines=[(world.fabric, Decimal(2))], by=world.province_officer)
+    response = send(world.province_officer, "put", f"{URL}/{world.suit.pk}/components", {"components": components})
     assert response.status_code == status
     assert list(response.json()["errors"]) == ([field] if field else [])
     assert list(Component.objects.values_list("product__code", "material__code", "quantity")) == [
@@ -141,7 +141,7 @@ def test_a_bad_bill_of_materials_is_refused_and_the_old_one_stays(world, compone
 
 
 def test_a_raw_material_has_no_bill_of_materials(world):
-    response = send(world.tala_officer, "put", f"{URL}/{world.fabric.pk}/components",
+    response = send(world.province_officer, "put", f"{URL}/{world.fabric.pk}/components",
                     {"components": [{"material": "baju-hazmat", "quantity": 1}]})
     assert response.status_code == 404
     assert not Component.objects.exists()
