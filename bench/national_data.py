@@ -463,7 +463,8 @@ class Simulation:
                                    "place", "request", "status", "verification_code", "posting", "received_at",
                                    "received_by", "received_note", "voided_posting", "void_reason", "created_by",
                                    "created_at"])
-        writer.register(HandoverLine, ["id", "handover", "product", "batch", "quantity", "received_quantity"])
+        writer.register(HandoverLine, ["id", "handover", "product", "product_name", "product_unit", "batch",
+                                       "quantity", "received_quantity"])
         writer.register(Sale, ["id", "partner", "product", "sold_on", "quantity", "unit_price", "channel",
                                "marketplace", "buyer_type", "posting", "recorded_by", "created_at"])
         writer.register(Movement, ["id", "posting", "item", "location", "quantity", "balance_after"])
@@ -481,6 +482,7 @@ class Simulation:
                          for code, name, _u, size, price, bom in PRODUCTS}
         self.product_ids = list(self.products)
         self.names = {items[code].pk: items[code].name for code in items}
+        self.units = {items[code].pk: items[code].unit for code in items}
         self.actions = [action for action, weight in ACTIONS.items() for _ in range(weight)]
         self.day = None
         self.day_iso = ""
@@ -661,7 +663,8 @@ class Simulation:
             "Kepala Bidang Logistik", "", _weighted(rng, PURPOSES), self.day_iso, _short(regency.name), None,
             "handed_over", secrets.token_urlsafe(16), posting, None, None, "", None, "", regency.officer, when))
         for product, units in lines:
-            self.writer.add(self.models["HandoverLine"], (self._id("HandoverLine"), handover, product, None, units,
+            self.writer.add(self.models["HandoverLine"], (self._id("HandoverLine"), handover, product,
+                                                          self.names[product], self.units[product], None, units,
                                                           None))
         self.counts["documents:handover"] += 1
 

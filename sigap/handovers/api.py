@@ -27,7 +27,7 @@ from sigap.handovers.models import (
 from sigap.handovers.views import (
     _allocation_candidates, _is_receiver, _may_request, _reader, _require_order_reader,
 )
-from sigap.items.models import Item
+from sigap.items.models import Item, Unit
 from sigap.lib.pdf import pdf_response
 from sigap.regions.models import in_region
 
@@ -39,6 +39,8 @@ router = Router(tags=["handovers"])
 class HandoverLineOut(Schema):
     id: int
     product: str = Field(..., alias="product.code")
+    name: str = Field(..., alias="product_name", description="The product's name as the certificate states it")
+    unit: Unit = Field(..., alias="product_unit", description="The unit as the certificate states it")
     batch: str | None = Field(None, alias="batch.code")
     quantity: int
     received_quantity: int | None
@@ -447,7 +449,7 @@ def handover_receipt(request, handover_id: int, payload: ReceiptIn):
     handover = get_object_or_404(Handover.objects.visible_to(request.user), pk=handover_id)
     if not _is_receiver(request.user, handover):
         raise PermissionDenied
-    form_lines = list(handover.lines.select_related("product"))
+    form_lines = list(handover.lines.all())
     known = {line.pk for line in form_lines}
     data, names, errors = {"note": payload.note}, {}, {}
     for n, line in enumerate(payload.lines):

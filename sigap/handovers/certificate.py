@@ -36,9 +36,9 @@ def qr_data_uri(url: str) -> str:
 
 def certificate_context(handover, *, verify_url: str) -> dict:
     lines = [
-        {"number": i, "product": line.product, "batch": line.batch, "quantity": line.quantity,
-         "words": terbilang(line.quantity), "unit": line.product.get_unit_display()}
-        for i, line in enumerate(handover.lines.select_related("product", "batch"), start=1)
+        {"number": i, "product": line.product_name, "batch": line.batch, "quantity": line.quantity,
+         "words": terbilang(line.quantity), "unit": line.get_product_unit_display()}
+        for i, line in enumerate(handover.lines.select_related("batch"), start=1)
     ]
     return {
         "handover": handover, "lines": lines, "office": handover.office, "receiver": handover.receiver,

@@ -77,7 +77,7 @@ class ReceiptForm(forms.Form):
         self.lines = list(lines)
         for line in self.lines:
             self.fields[f"line_{line.pk}"] = forms.IntegerField(
-                label=_("%(product)s received (of %(quantity)s)") % {"product": line.product.name,
+                label=_("%(product)s received (of %(quantity)s)") % {"product": line.product_name,
                                                                      "quantity": line.quantity},
                 min_value=0, max_value=line.quantity, initial=line.quantity)
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
+from sigap.items.models import Unit
 from sigap.organisations.models import Kind as OrganisationKind
 from sigap.lib.scope import scoped
 
@@ -123,8 +124,14 @@ class Handover(models.Model):
 
 
 class HandoverLine(models.Model):
+    """One line of goods on a certificate. The product's name and unit are copied when the certificate is issued:
+    the province may rename a product later, a signed certificate (its PDF, its verification page) stays as
+    issued."""
+
     handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey("items.Item", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
+    product_name = models.CharField(_("product name"), max_length=120)
+    product_unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
     batch = models.ForeignKey("production.Batch", verbose_name=_("batch"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="handover_lines")
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])

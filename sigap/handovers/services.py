@@ -123,7 +123,8 @@ def handover_create(*, office: Organisation, receiver: Organisation, giver_name:
         purpose=purpose, handed_over_on=handed_over_on, place=place.strip(), request=request, created_by=by,
     )
     HandoverLine.objects.bulk_create(
-        [HandoverLine(handover=handover, product=p, quantity=q, batch=b) for p, q, b in lines])
+        [HandoverLine(handover=handover, product=p, product_name=p.name, product_unit=p.unit, quantity=q, batch=b)
+         for p, q, b in lines])
     handover.posting = ledger.post(
         kind=PostingKind.HANDOVER, by=by, document=handover, note=handover.number, on=handed_over_on,
         lines=[ledger.Line(product, store, -quantity) for product, quantity in totals.items()],

@@ -74,7 +74,7 @@ def handover_list(request):
 def handover_export(request):
     """The handover list with the current status filter, one row per certificate with what it handed over."""
     _status, handovers = _listed_handovers(request)
-    handovers = handovers.select_related("office", "receiver").prefetch_related("lines__product").order_by(
+    handovers = handovers.select_related("office", "receiver").prefetch_related("lines").order_by(
         "-handed_over_on", "-pk")
     header = [_("Number"), _("Date"), _("Place"), _("Giving office"), _("Giver's signatory"),
               _("Receiving organisation"), _("Receiver's signatory"), _("Purpose"), _("Products"), _("Status"),
@@ -82,16 +82,18 @@ def handover_export(request):
 
     def rows():
         for handover in handovers.iterator(chunk_size=1000):
+            lines = _lines_text((line.quantity, line.product_name) for line in handover.lines.all())
             yield [handover.number, handover.handed_over_on.isoformat(), handover.place, handover.office.name,
                    handover.giver_name, handover.receiver.name, handover.receiver_name,
-                   handover.get_purpose_display(), _lines_text(handover.lines.all()), handover.get_status_display(),
+                   handover.get_purpose_display(), lines, handover.get_status_display(),
                    local_time(handover.received_at)]
 
     return export_response(requested_format(request), "serah-terima", header, rows())
 
 
 def _lines_text(lines) -> str:
-    return "; ".join(f"{line.quantity} {line.product.name}" for line in lines)
+    """"50 Baju hazmat; 100 Masker kain" from (quantity, product name) pairs."""
+    return "; ".join(f"{quantity} {name}" for quantity, name in lines)
 
 
 @login_required
@@ -102,8 +104,8 @@ def handover_detail(request, pk):
     user = request.user
     may_confirm = _is_receiver(user, handover) and handover.status == Status.HANDED_OVER
     return render(request, "handovers/handover_detail.html", {
-        "handover": handover, "lines": handover.lines.select_related("product", "batch"),
-        "receipt_form": ReceiptForm(lines=handover.lines.select_related("product")) if may_confirm else None,
+        "handover": handover, "lines": handover.lines.select_related("batch"),
+        "receipt_form": ReceiptForm(lines=handover.lines.all()) if may_confirm else None,
         "void_form": VoidForm() if user.is_officer and handover.status != Status.VOID else None,
         "verify_url": request.build_absolute_uri(handover.get_verification_url()),
     })
@@ -139,7 +141,7 @@ def certificate(request, pk):
 @require_POST
 def confirm_receipt(request, pk):
     handover = get_object_or_404(Handover.objects.visible_to(request.user), pk=pk)
-    form = ReceiptForm(request.POST, lines=handover.lines.select_related("product"))
+    form = ReceiptForm(request.POST, lines=handover.lines.all())
     if not form.is_valid():
         messages.error(request, _("Check the quantities received."))
         return redirect(handover)
@@ -177,7 +179,7 @@ def verify(request, code):
     if handover is None:
         return render(request, "handovers/verify_unknown.html", status=404)
     return render(request, "handovers/verify.html", {
-        "handover": handover, "lines": handover.lines.select_related("product"),
+        "handover": handover, "lines": handover.lines.all(),
     })
 
 
@@ -213,8 +215,9 @@ def request_export(request):
 
     def rows():
         for supply_request in requests.iterator(chunk_size=1000):
+            lines = _lines_text((line.quantity, line.product.name) for line in supply_request.lines.all())
             yield [supply_request.agency.name, supply_request.office.name, supply_request.needed_by.isoformat(),
-                   _lines_text(supply_request.lines.all()), supply_request.get_status_display(), supply_request.note,
+                   lines, supply_request.get_status_display(), supply_request.note,
                    local_time(supply_request.created_at)]
 
     return export_response(requested_format(request), "permintaan", header, rows())

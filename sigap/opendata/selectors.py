@@ -70,4 +70,4 @@ def handover_rows() -> Iterator[list]:
         handover = line.handover
         yield [handover.handed_over_on.isoformat(), handover.number, handover.office.name,
                handover.office.region_id[:5], handover.receiver.name, handover.receiver.kind, line.product.code,
-               line.product.name, line.quantity, handover.status]
+               line.product_name, line.quantity, handover.status]

@@ -53,8 +53,8 @@ def test_a_handover_shows_its_lines_number_and_verification(handed):
     w = handed
     body = get(w.agency_user, f"/{w.handover.pk}").json()
     assert body["number"] == w.handover.number and body["status"] == "handed_over"
-    assert body["lines"] == [{"id": w.handover.lines.get().pk, "product": "baju-hazmat", "batch": None,
-                              "quantity": 5, "received_quantity": None}]
+    assert body["lines"] == [{"id": w.handover.lines.get().pk, "product": "baju-hazmat", "name": "Baju hazmat",
+                              "unit": "pcs", "batch": None, "quantity": 5, "received_quantity": None}]
     assert body["verification_url"] == f"http://testserver/bast/{w.handover.verification_code}/"
     assert body["verification_status"] == "genuine"
 

@@ -349,3 +349,32 @@ def test_an_agency_user_sees_what_its_organisation_received_and_nothing_else(han
     for handover in (w.handover, to_province):
         assert stranger.get(reverse("handovers:detail", args=[handover.pk])).status_code == 404
         assert stranger.get(reverse("handovers:certificate", args=[handover.pk])).status_code == 404
+
+
+# Master data changed after the handover
+
+
+@pytest.mark.security
+def test_renaming_a_product_leaves_the_issued_certificate_and_its_verification_as_they_were(handed):
+    w = handed
+    response = client_for(w.province_officer).patch(
+        f"/api/v1/items/{w.suit.pk}", data='{"name": "Coverall medis", "unit": "set"}',
+        content_type="application/json")
+    assert response.status_code == 200
+    w.suit.refresh_from_db()
+    assert (w.suit.name, w.suit.unit) == ("Coverall medis", "set")
+
+    text = pdf_text(client_for(w.tala_officer).get(reverse("handovers:certificate", args=[w.handover.pk])).content)
+    assert "1 Baju hazmat — 50 lima puluh buah" in text
+    assert "Coverall" not in text and " set" not in text
+    verify = client_for(None).get(f"/bast/{w.handover.verification_code}/").content.decode()
+    detail = client_for(w.tala_officer).get(reverse("handovers:detail", args=[w.handover.pk])).content.decode()
+    for html in (verify, detail):
+        assert "Baju hazmat" in html and "50 buah" in html
+        assert "Coverall" not in html
+    line = client_for(w.tala_officer).get(f"/api/v1/handovers/{w.handover.pk}").json()["lines"][0]
+    assert (line["product"], line["name"], line["unit"]) == ("baju-hazmat", "Baju hazmat", "pcs")
+    # A handover made after the change carries the new name.
+    later = hand_over(w, lines=[(w.suit, 10, None)])
+    assert "1 Coverall medis — 10 sepuluh set" in pdf_text(
+        client_for(w.tala_officer).get(reverse("handovers:certificate", args=[later.pk])).content)
