@@ -125,6 +125,9 @@ class Training(models.Model):
     meeting_link = models.URLField(_("meeting link"), blank=True)
     product = models.ForeignKey("items.Item", verbose_name=_("product taught"), on_delete=models.PROTECT,
                                 related_name="trainings", limit_choices_to={"kind": "product"})
+    # The product's name when it was chosen for this training: the province may rename the product later, the
+    # training's report keeps the name it was taught under.
+    product_name = models.CharField(_("product name"), max_length=120, editable=False)
     target = models.PositiveIntegerField(_("target output"), default=0,
                                          help_text=_("Units the participants should make together, e.g. 60 sets."))
     quota = models.PositiveSmallIntegerField(_("participant quota"), validators=[MinValueValidator(1),
@@ -137,7 +140,7 @@ class Training(models.Model):
         _("attendance needed for a certificate (%)"), default=80, validators=[MaxValueValidator(100)])
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["description"])
+    history = HistoricalRecords(excluded_fields=["description", "product_name"])
     objects = TrainingQuerySet.as_manager()
 
     class Meta:

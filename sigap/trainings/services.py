@@ -92,9 +92,13 @@ def training_save(*, by, training: Training | None = None, instructors=None, **f
             raise DomainError(_("%(name)s is not registered as an instructor.") % {"name": person.name},
                               field="instructors")
     training = training or Training()
+    taught_before = (Training.objects.filter(pk=training.pk).values_list("product", flat=True).first()
+                     if training.pk else None)
     for name in TRAINING_FIELDS:
         if name in fields:
             setattr(training, name, fields[name])
+    if training.product_id is not None and (training.product_id != taught_before or not training.product_name):
+        training.product_name = training.product.name
     if training.starts_on and training.ends_on and (
             refusal := training_length_refusal(training.starts_on, training.ends_on)):
         raise DomainError(refusal, field="ends_on")

@@ -505,6 +505,24 @@ def test_the_training_report_is_a_pdf_with_output_against_target(finished):
     assert any(line.endswith(" 60 33 0") for line in lines)   # the total row: target, made, accepted
 
 
+@pytest.mark.security
+def test_renaming_the_product_leaves_the_training_report_with_the_name_it_was_taught_under(finished):
+    w = finished
+    assert client_for(w.province_officer).patch(
+        f"/api/v1/items/{w.mask.pk}", data='{"name": "Masker medis"}', content_type="application/json",
+    ).status_code == 200
+    text = _pdf_text(client_for(w.hsu_officer).get(_url("report", w)))
+    assert "Masker kain 3 lapis" in text and "Masker medis" not in text
+    # A training set up after the change, or moved to another product, takes the product's name of that moment.
+    w.mask.refresh_from_db()
+    assert "Masker medis" in _pdf_text(client_for(w.hsu_officer).get(
+        reverse("trainings:report", args=[make_training(w, title="Bimtek Lain").pk])))
+    response = client_for(w.hsu_officer).post(_url("edit", w), _training_form(
+        w, title=w.training.title, product=w.suit.pk, mode="online", starts_on="2020-05-18", ends_on="2020-05-20"))
+    assert response.status_code == 302
+    assert "Baju hazmat" in _pdf_text(client_for(w.hsu_officer).get(_url("report", w)))
+
+
 # --- the PDF renderer loads nothing from outside SIGAP -----------------------------------------------------------
 
 @pytest.mark.parametrize("url", [
