@@ -122,10 +122,10 @@ def world(db):
     return make_world()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def login_clock(monkeypatch):
-    """The login throttle's clock, stopped; ``login_clock.advance(seconds)`` moves it. A test of waiting never
-    sleeps and never depends on how long its requests took."""
+    """The login throttle's clock, stopped for every test; ``login_clock.advance(seconds)`` moves it. A test of
+    waiting never sleeps, and no test depends on how long its requests took."""
     from sigap.accounts import throttle
 
     clock = SimpleNamespace(now=1_900_000_000.0)

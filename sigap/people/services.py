@@ -1,4 +1,4 @@
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sigap.lib.errors import DomainError
@@ -32,6 +32,19 @@ def _check(*, by, fields, person: Person | None = None) -> None:
         raise DomainError(taken, field="nik")
 
 
+def _save(person: Person, *, by) -> None:
+    """Save; a registration of the same NIK that committed after _check() is refused like one before it."""
+    person._history_user = by
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        taken = check_nik_is_new(person.nik, by=by, person=person if person.pk else None)
+        if not taken:
+            raise
+        raise DomainError(taken, field="nik") from None
+
+
 @transaction.atomic
 def person_create(*, by, **fields) -> Person:
     """Register a participant, instructor or health expert; the NIK must be well formed, match, and be new in
@@ -39,8 +52,7 @@ def person_create(*, by, **fields) -> Person:
     _check(by=by, fields=fields)
     person = Person(**{name: fields[name] for name in PERSON_FIELDS if name in fields})
     person.full_clean()
-    person._history_user = by
-    person.save()
+    _save(person, by=by)
     return person
 
 
@@ -54,8 +66,7 @@ def person_update(*, person: Person, by, **fields) -> Person:
             setattr(person, name, fields[name])
     _check(by=by, fields={name: getattr(person, name) for name in PERSON_FIELDS}, person=person)
     person.full_clean()
-    person._history_user = by
-    person.save()
+    _save(person, by=by)
     return person
 
 

@@ -249,3 +249,21 @@ def test_a_registration_refused_elsewhere_leaves_the_nik_free_for_its_own_distri
 ])
 def test_an_officer_is_told_the_nearest_office_holding_a_nik(world, region, expected):
     assert nik_taken_message(Person(region_id=region), by=world.hsu_officer) == expected
+
+
+def test_a_registration_of_the_same_nik_that_commits_between_the_check_and_the_insert_is_refused_alike(
+        people, monkeypatch):
+    """Two officers saving the same NIK at once: the second insert meets the unique index after its checks passed.
+    It gets the refusal the checks would have given, not a server error."""
+    from sigap.people import services
+    from sigap.regions.models import Region
+
+    # The checks ran before the other registration committed.
+    monkeypatch.setattr(services, "_check", lambda **kwargs: None)
+    monkeypatch.setattr(Person, "validate_unique", lambda self, exclude=None: None)
+    with pytest.raises(services.DomainError) as refused:
+        services.person_create(by=people.hsu_officer, name="Peserta Ganda", nik=TALA_NIK, sex="P",
+                               birth_date=datetime.date(2001, 2, 5), address="Jl. Lain",
+                               region=Region.objects.get(code="63.08.05.1001"))
+    assert refused.value.field == "nik" and refused.value.message == OTHER_DISTRICT_EN
+    assert list(Person.objects.filter(nik=TALA_NIK).values_list("name", flat=True)) == ["Peserta Tala"]
