@@ -13,6 +13,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from sigap.lib.env import envbool, envdate, envint, envlist, envstr
+from sigap.lib.mail import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("SIGAP_VAR_DIR", str(BASE_DIR / "var")))
@@ -151,6 +152,18 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # usernames. Nobody is locked out from another address.
 SIGAP_LOGIN_MAX_FAILURES = envint("SIGAP_LOGIN_MAX_FAILURES", 5, minimum=1)
 SIGAP_LOGIN_LOCKOUT_SECONDS = envint("SIGAP_LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+
+# E-mail (password reset links, invitations): SIGAP_EMAIL_HOST, SIGAP_EMAIL_PORT (587; 465 with SIGAP_EMAIL_SSL=1),
+# SIGAP_EMAIL_TLS (STARTTLS, on unless SIGAP_EMAIL_SSL=1), SIGAP_EMAIL_SSL (implicit TLS), SIGAP_EMAIL_USER and
+# SIGAP_EMAIL_PASSWORD, SIGAP_EMAIL_FROM ("SIGAP <sigap@example.id>"), SIGAP_EMAIL_TIMEOUT (10 s). Without a host,
+# mail is written to the console. ``manage.py sendtestemail you@example.id`` checks the settings (sigap.lib.mail).
+_email = email_settings()
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+DEFAULT_FROM_EMAIL, SERVER_EMAIL = _email["DEFAULT_FROM_EMAIL"], _email["SERVER_EMAIL"]
+EMAIL_HOST, EMAIL_PORT, EMAIL_TIMEOUT = _email["EMAIL_HOST"], _email["EMAIL_PORT"], _email["EMAIL_TIMEOUT"]
+EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"], _email["EMAIL_HOST_PASSWORD"]
+EMAIL_SUBJECT_PREFIX = "[SIGAP] "
 
 # Django's admin at /admin/ (signing in through SIGAP's own login page). SIGAP_ADMIN=0 leaves it out entirely.
 SIGAP_ADMIN = envbool("SIGAP_ADMIN", True)
