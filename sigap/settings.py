@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "sigap.backups",
     "sigap.api",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "sigap.twofactor",
     "sigap.demo",
 ]
 
@@ -78,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sigap.twofactor.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -167,6 +173,12 @@ EMAIL_SUBJECT_PREFIX = "[SIGAP] "
 
 # Django's admin at /admin/ (signing in through SIGAP's own login page). SIGAP_ADMIN=0 leaves it out entirely.
 SIGAP_ADMIN = envbool("SIGAP_ADMIN", True)
+
+# Two-factor sign-in (an authenticator app, django-otp) is optional for everyone; SIGAP_REQUIRE_2FA=1 makes it
+# compulsory for administrators and provincial officers (pages, the admin and new API tokens).
+SIGAP_REQUIRE_2FA = envbool("SIGAP_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "SIGAP"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

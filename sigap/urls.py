@@ -13,6 +13,7 @@ sigap_patterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/tokens/", include("sigap.api.urls")),
     path("accounts/", include("sigap.accounts.urls")),
+    path("accounts/", include("sigap.twofactor.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("regions/", include("sigap.regions.urls")),
     path("organisations/", include("sigap.organisations.urls")),

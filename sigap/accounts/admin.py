@@ -1,11 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sigap.accounts.models import User
 from sigap.api.models import RevokedReason
 from sigap.api.services import tokens_revoke_for_user
+from sigap.twofactor.services import two_factor_reset
 
 
 @admin.register(User)
@@ -18,6 +20,17 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("SIGAP"), {"fields": ["role", "organisation", "partner", "position"]}),
     )
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        """The users' authenticator apps and recovery codes are removed, each reset recorded with the administrator."""
+        for user in queryset:
+            two_factor_reset(user=user, by=request.user)
+        count = len(queryset)
+        self.message_user(request, ngettext("Two-factor sign-in reset for %(count)d user.",
+                                            "Two-factor sign-in reset for %(count)d users.", count) % {"count": count},
+                          messages.SUCCESS)
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):

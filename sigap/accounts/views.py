@@ -2,18 +2,29 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import ngettext
 
 from sigap.accounts.forms import ThrottledAuthenticationForm
 from sigap.api.models import RevokedReason
 from sigap.api.services import tokens_revoke_for_user
+from sigap.twofactor.services import has_two_factor
+from sigap.twofactor.views import sign_in_pending
 
 
 class LoginView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """The right password signs in, unless the user has two-factor sign-in: then a code is owed first
+        (sigap.twofactor), and until it is given the user is not signed in."""
+        user = form.get_user()
+        if has_two_factor(user):
+            sign_in_pending(self.request, user=user, next_url=self.get_redirect_url())
+            return redirect("twofactor:code")
+        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -11,23 +11,33 @@ from django.utils.translation import gettext as _
 from sigap.accounts.throttle import login_attempt, login_failed, login_succeeded
 from sigap.api.models import ApiToken, RevokedReason, password_binding, token_hash
 from sigap.lib.errors import DomainError
+from sigap.twofactor.services import has_two_factor, two_factor_check, two_factor_required
 
 
 class LoginRefused(DomainError):
     pass
 
 
-@transaction.atomic
-def token_issue(*, username: str, password: str, address: str, name: str = "") -> tuple[str, ApiToken]:
-    """Check a username and password as the login page does (same throttle), and make a personal token.
+def token_issue(*, username: str, password: str, address: str, name: str = "", otp: str = "") -> tuple[str, ApiToken]:
+    """Check a username and password as the login page does (same throttle) and, for a user with two-factor
+    sign-in, a current code (``otp``, throttled like the login page's code step); make a personal token. With
+    SIGAP_REQUIRE_2FA a user who must use two-factor sign-in and has not set it up gets none.
 
     Returns the token, shown this once, and its record."""
     login_attempt(username=username, address=address)  # raises LoginThrottled while the pair or address waits
-    user = authenticate(username=username, password=password)
+    with transaction.atomic():
+        user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
         login_failed(username=username, address=address)
         raise LoginRefused(_("The username or password is not right."))
     login_succeeded(username=username, address=address)
+    if has_two_factor(user):
+        if not otp.strip():
+            raise LoginRefused(_("Send a current code from your authenticator app in the otp field."), field="otp")
+        two_factor_check(user=user, code=otp, address=address, field="otp")  # raises CodeRefused, LoginThrottled
+    elif two_factor_required(user):
+        raise LoginRefused(_("Your role must use two-factor sign-in: set it up on SIGAP's pages (Account security) "
+                             "before asking for a token."))
     token = "sgp_" + secrets.token_urlsafe(32)
     record = ApiToken.objects.create(
         user=user, name=name.strip()[:100], key_hash=token_hash(token), prefix=token[:8],

@@ -23,6 +23,8 @@ class TokenRequest(Input):
     username: str
     password: str
     name: str = ""
+    otp: str = Field("", max_length=32, description="For a user with two-factor sign-in: the code their "
+                                                    "authenticator app shows now, or a recovery code.")
 
 
 class NewToken(Input):
@@ -65,7 +67,7 @@ def token_create(request, payload: TokenRequest):
     The token is shown this once; SIGAP keeps only its hash."""
     try:
         token, record = token_issue(username=payload.username, password=payload.password,
-                                    address=_address(request), name=payload.name)
+                                    address=_address(request), name=payload.name, otp=payload.otp)
     except LoginThrottled as refusal:
         raise HttpErrorWithMessage(429, refusal.message) from None
     return Status(201, {"token": token, "id": record.pk, "expires_at": record.expires_at})

@@ -62,6 +62,15 @@ MATRIX = {
     "password_change": (None, EVERYONE_SIGNED_IN),
     "password_change_done": (None, EVERYONE_SIGNED_IN),
     "profile": (None, EVERYONE_SIGNED_IN),
+    # Two-factor sign-in: the code step (without a password given first, back to the login page; signed in, on),
+    # the user's own pages, and an administrator's reset of anyone's.
+    "twofactor:code": (None, row(*[302] * 10)),
+    "twofactor:overview": (None, EVERYONE_SIGNED_IN),
+    "twofactor:setup": (None, EVERYONE_SIGNED_IN),
+    "twofactor:codes": (None, row(*[302] * 10)),  # no new codes to show: back to the overview
+    "twofactor:codes-renew": (None, POST_ONLY),
+    "twofactor:off": (None, row(*[302] * 10)),  # two-factor is off: back to the overview
+    "twofactor:reset": (lambda w: {"pk": w.tala_officer.pk}, ADMINS),  # GET asks to confirm
     "tokens:list": (None, ADMINS),
     "tokens:revoke": (lambda w: {"pk": _tala_token(w).pk}, ADMINS),  # GET asks to confirm
     "set_language": (None, row(*[302] * 10)),  # a GET just goes back
@@ -175,6 +184,9 @@ MATRIX = {
 # Routes that change data, with what an empty POST must answer: 200 re-shows the form with errors.
 WRITES = {
     "tokens:revoke": row(302, *[403] * 8, 302),  # the administrator revokes, then back to the list
+    "twofactor:reset": row(302, *[403] * 8, 302),
+    "twofactor:codes-renew": row(302, *[302] * 9),  # two-factor is off: refused, back to the overview
+    "twofactor:code": row(*[302] * 10),
     "organisations:create": OFFICERS,
     "organisations:edit": TALA_WRITERS,
     "partners:create": OFFICERS,
