@@ -1,7 +1,14 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
-from sigap.accounts.throttle import LoginThrottled, login_attempt, login_failed, login_succeeded
+from sigap.accounts.throttle import (
+    LoginThrottled,
+    PasswordResetThrottled,
+    login_attempt,
+    login_failed,
+    login_succeeded,
+    password_reset_request,
+)
 from sigap.lib.client import client_address
 
 
@@ -25,4 +32,23 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             login_failed(username=username, address=address)
             raise
         login_succeeded(username=username, address=address)
+        return cleaned
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's form, which mails a link only to an active user with a usable password (an invited user who has
+    not accepted yet gets none: the invitation is the way in) and answers every address alike; asking is limited
+    per e-mail address and per client address (sigap.accounts.throttle), known and unknown addresses alike."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email"):
+            try:
+                password_reset_request(email=cleaned["email"], address=client_address(self.request))
+            except PasswordResetThrottled as refusal:
+                raise ValidationError(refusal.message, code="throttled") from None
         return cleaned

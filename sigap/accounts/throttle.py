@@ -101,3 +101,76 @@ def login_succeeded(*, username: str, address: str) -> None:
     not clear the way for guessing at others."""
     pair = _pair_key(username, address)
     cache.delete_many([pair, f"{pair}:until"])
+
+
+# Password reset (sigap.accounts.views): asking for a link mails whoever owns an e-mail address, so asking is
+# limited per e-mail address (one inbox is not flooded from many addresses) and per client address (one client
+# does not mail a whole office). Unknown e-mail addresses are counted alike: the wait tells nothing about who has
+# an account. A link's token is an HMAC that guessing cannot find, but the links that fail are counted per address
+# as sign-in failures are, so that nobody tries them by the thousand.
+RESET_PER_EMAIL = 3
+RESET_PER_ADDRESS = 10
+RESET_MEMORY_SECONDS = 60 * 60
+
+
+class PasswordResetThrottled(DomainError):
+    """Too many links asked for one e-mail address or from one address: refused for ``seconds`` more."""
+
+    def __init__(self, seconds: int):
+        minutes = max(1, math.ceil(seconds / 60))
+        super().__init__(ngettext(
+            "Too many password reset requests. Wait %(minutes)s minute and try again.",
+            "Too many password reset requests. Wait %(minutes)s minutes and try again.",
+            minutes) % {"minutes": minutes})
+        self.seconds = seconds
+
+
+class ResetLinkThrottled(DomainError):
+    """Too many password reset links that could not be used were opened from one address."""
+
+    def __init__(self, seconds: int):
+        minutes = max(1, math.ceil(seconds / 60))
+        super().__init__(ngettext(
+            "Too many password reset links that cannot be used were opened from your address. Wait %(minutes)s "
+            "minute and try again.",
+            "Too many password reset links that cannot be used were opened from your address. Wait %(minutes)s "
+            "minutes and try again.",
+            minutes) % {"minutes": minutes})
+        self.seconds = seconds
+
+
+def password_reset_request(*, email: str, address: str) -> None:
+    """Before a reset link is mailed (or, for an e-mail address of nobody, not): raise PasswordResetThrottled once
+    an e-mail address was asked for RESET_PER_EMAIL times, or a client address asked RESET_PER_ADDRESS times, each
+    within an hour of the one before; then the next asks wait an hour, and the count starts again."""
+    now = _now()
+    limits = {_key("reset-email", normalised_username(email)): RESET_PER_EMAIL,
+              _key("reset-address", address): RESET_PER_ADDRESS}
+    until = max(cache.get_many([f"{key}:until" for key in limits]).values(), default=0)
+    if until > now:
+        raise PasswordResetThrottled(math.ceil(until - now))
+    for key, limit in limits.items():
+        if count_up(key, seconds=RESET_MEMORY_SECONDS) > limit:
+            cache.set(f"{key}:until", now + RESET_MEMORY_SECONDS, RESET_MEMORY_SECONDS)
+            cache.delete(key)
+            raise PasswordResetThrottled(RESET_MEMORY_SECONDS)
+
+
+def reset_link_attempt(*, address: str) -> None:
+    """Before a reset link is checked: raise ResetLinkThrottled while the address waits (even a right link waits,
+    unchecked, as a right password does)."""
+    now = _now()
+    until = cache.get(f"{_key('reset-link', address)}:until", 0)
+    if until > now:
+        raise ResetLinkThrottled(math.ceil(until - now))
+
+
+def reset_link_failed(*, address: str) -> None:
+    """A link (or the set-password step it led to) could not be used: counted against the address like a sign-in
+    failure of an address, waiting 1, 2, 4… minutes after as many."""
+    now = _now()
+    key = _key("reset-link", address)
+    memory = _memory(ADDRESS_MEMORY_SECONDS)
+    wait = _wait_after(count_up(key, seconds=memory), settings.SIGAP_LOGIN_MAX_FAILURES * ADDRESS_FACTOR)
+    if wait:
+        cache.set(f"{key}:until", now + wait, memory)

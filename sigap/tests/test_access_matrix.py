@@ -61,6 +61,11 @@ MATRIX = {
     "logout": (None, row(*[405] * 10)),  # signing out is a POST
     "password_change": (None, EVERYONE_SIGNED_IN),
     "password_change_done": (None, EVERYONE_SIGNED_IN),
+    # A forgotten password: open to everyone; a link that is not right gets the page saying so, with a way to ask again.
+    "password_reset": (None, PUBLIC),
+    "password_reset_done": (None, PUBLIC),
+    "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "cz4ri3-0123456789abcdef"}, PUBLIC),
+    "password_reset_complete": (None, PUBLIC),
     "profile": (None, EVERYONE_SIGNED_IN),
     # Two-factor sign-in: the code step (without a password given first, back to the login page; signed in, on),
     # the user's own pages, and an administrator's reset of anyone's.
@@ -183,6 +188,7 @@ MATRIX = {
 
 # Routes that change data, with what an empty POST must answer: 200 re-shows the form with errors.
 WRITES = {
+    "password_reset": row(*[200] * 10),  # an empty form is refused on the page; nothing is mailed
     "tokens:revoke": row(302, *[403] * 8, 302),  # the administrator revokes, then back to the list
     "twofactor:reset": row(302, *[403] * 8, 302),
     "twofactor:codes-renew": row(302, *[302] * 9),  # two-factor is off: refused, back to the overview
