@@ -115,6 +115,13 @@ def page_width(page) -> int:
     return page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
 
 
+def painted(page) -> None:
+    """Wait until the page has loaded and painted a frame. Chromium drops key presses sent before a page's first
+    paint, which on a busy machine can come well after its scripts have run."""
+    page.wait_for_load_state("load")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def sign_in(page, base: str, username: str, password: str = "sandi-rahasia-1") -> None:
     """Sign in through the login page, as a person would."""
     from django.urls import reverse

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from sigap.conftest import PHONE_WIDTH, page_width, sign_in
+from sigap.conftest import PHONE_WIDTH, page_width, painted, sign_in
 from sigap.dashboards.tests.test_pages import _activity
 
 pytestmark = pytest.mark.browser
@@ -29,6 +29,7 @@ def test_an_officer_reads_the_dashboard_and_presents_the_briefing_with_arrow_key
     count = slides.count()
     assert count >= 2
     deck = page.locator(".deck")
+    painted(page)
     deck.press("ArrowRight")  # enters presentation mode on the first slide (keys are read on the document)
     expect(page.locator("body")).to_have_class("presenting")
     expect(slides.nth(0)).to_be_visible()
