@@ -11,15 +11,16 @@ from sigap.accounts.access import require_officer, require_region_scope
 from sigap.api.forms import cleaned, field_names
 from sigap.api.pagination import Page
 from sigap.api.schemas import ERRORS, REGION_CODE, TEXT, Input
-from sigap.organisations.forms import OrganisationForm
+from sigap.organisations.forms import OrganisationForm, picker_data
 from sigap.organisations.models import Kind, Organisation
-from sigap.organisations.services import organisation_create
+from sigap.organisations.services import organisation_create, organisation_update
 from sigap.regions.models import in_region
 
 router = Router(tags=["organisations"])
 
 # The form's and the service's field names → the API's
-FIELD_NAMES = {"region": "region_code"}
+FIELD_NAMES = {"region": "region_code", "province": "region_code", "regency": "region_code",
+               "district": "region_code", "village": "region_code"}
 KindCode = Literal[tuple(Kind.values)]
 # Codes and search text are checked before they reach a query (PostgreSQL refuses NUL characters, for one).
 
@@ -54,6 +55,36 @@ class OrganisationIn(Input):
     head_title: str = ""
 
 
+class OrganisationPatch(Input):
+    name: str | None = None
+    short_name: str | None = None
+    code: str | None = None
+    kind: str | None = None
+    region_code: str | None = Field(None, pattern=REGION_CODE)
+    address: str | None = None
+    head_name: str | None = None
+    head_title: str | None = None
+
+
+def _form_data(body: dict, organisation: Organisation | None = None) -> dict:
+    """The page's form fields from an API body (on a change, the fields not sent keep their values)."""
+    data = {} if organisation is None else {
+        name: getattr(organisation, name) for name in ["name", "short_name", "code", "kind", "address",
+                                                       "head_name", "head_title"]}
+    region_code = body.pop("region_code", None) or (organisation.region_id if organisation else None)
+    data.update({name: value for name, value in body.items() if value is not None})
+    data.update(picker_data(region_code))
+    return data
+
+
+def _saved(request, form, organisation=None):
+    with field_names(FIELD_NAMES):
+        fields = cleaned(form, FIELD_NAMES)
+        if organisation is None:
+            return organisation_create(by=request.user, **fields)
+        return organisation_update(organisation=organisation, by=request.user, **fields)
+
+
 @router.get("", response={200: list[OrganisationOut], **ERRORS})
 @paginate(Page)
 def organisation_list(request, filters: OrganisationFilters = Query(...)):
@@ -79,11 +110,19 @@ def organisation_detail(request, organisation_id: int):
 
 @router.post("", response={201: OrganisationOut, **ERRORS})
 def organisation_create_op(request, payload: OrganisationIn):
-    """Register an office or agency: the same checks as the registration page (officers, inside their region)."""
+    """Register an office or agency: the same checks as the registration page (officers; kinds not above their own
+    office's; inside their region, at the kind's level of region)."""
     require_officer(request.user)
-    data = payload.dict()
-    data["region"] = data.pop("region_code")
-    form = OrganisationForm(data, user=request.user)
-    with field_names(FIELD_NAMES):
-        organisation = organisation_create(by=request.user, **cleaned(form, FIELD_NAMES))
-    return Status(201, organisation)
+    form = OrganisationForm(_form_data(payload.dict()), user=request.user)
+    return Status(201, _saved(request, form))
+
+
+@router.patch("/{organisation_id}", response={200: OrganisationOut, **ERRORS})
+def organisation_update_op(request, organisation_id: int, payload: OrganisationPatch):
+    """Change an office or agency the caller manages (the same rules as the edit page); only the fields sent
+    change. Another region's organisation, or one above the caller's own kind, answers 404."""
+    require_officer(request.user)
+    organisation = get_object_or_404(Organisation.objects.manageable_by(request.user), pk=organisation_id)
+    body = payload.dict(exclude_unset=True)
+    form = OrganisationForm(_form_data(body, organisation), instance=organisation, user=request.user)
+    return _saved(request, form, Organisation.objects.get(pk=organisation.pk))

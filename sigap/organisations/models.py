@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from sigap.accounts.models import Role
-from sigap.regions.models import in_region
+from sigap.regions.models import Level, in_region
 
 
 class Kind(models.TextChoices):
@@ -17,6 +17,20 @@ class Kind(models.TextChoices):
 
 
 INDUSTRY_OFFICE_KINDS = {Kind.PROVINCIAL_INDUSTRY_OFFICE, Kind.DISTRICT_INDUSTRY_OFFICE}
+# The agencies an office works with (and hands goods over to), registered by the office of their regency.
+AGENCY_KINDS = [Kind.TASK_FORCE, Kind.DISASTER_AGENCY, Kind.HEALTH_FACILITY, Kind.OTHER]
+
+
+def kinds_registered_by(user) -> list[str]:
+    """The kinds of organisation a user registers and changes, never one above their own office: administrators
+    every kind, provincial officers their regencies' industry offices and agencies, district officers agencies."""
+    if not user.is_authenticated or not user.is_officer:
+        return []
+    if user.is_admin:
+        return list(Kind.values)
+    if user.role == Role.PROVINCIAL_OFFICER:
+        return [Kind.DISTRICT_INDUSTRY_OFFICE, *AGENCY_KINDS]
+    return list(AGENCY_KINDS)
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -38,6 +52,19 @@ class OrganisationQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.is_officer:
             return self.none()
         return self.filter(in_region(user.region_code))
+
+    def manageable_by(self, user):
+        """The offices and agencies a user registers and changes in the registry: administrators all of them; a
+        provincial officer the regencies' industry offices and agencies of their province (not the provincial office
+        itself); a district officer the agencies of their regency (not their own office)."""
+        if not user.is_authenticated or not user.is_officer:
+            return self.none()
+        if user.is_admin:
+            return self.all()
+        code = user.region_code
+        if not code:
+            return self.none()
+        return self.filter(in_region(code), kind__in=kinds_registered_by(user)).exclude(region__level=Level.PROVINCE)
 
     def industry_offices(self):
         return self.filter(kind__in=INDUSTRY_OFFICE_KINDS)

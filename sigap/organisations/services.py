@@ -2,8 +2,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sigap.lib.errors import DomainError
-from sigap.regions.models import code_within
-from sigap.organisations.models import Organisation
+from sigap.organisations.models import AGENCY_KINDS, Kind, Organisation, kinds_registered_by
+from sigap.regions.models import Level, code_within
+
 
 def check_office_staff(*, by, office: Organisation, refusal: str) -> None:
     """Refuse (with ``refusal``) anyone but office staff, and any office but an industry office of their region."""
@@ -15,18 +16,38 @@ def check_office_staff(*, by, office: Organisation, refusal: str) -> None:
 
 FIELDS = ["name", "short_name", "code", "kind", "region", "address", "head_name", "head_title"]
 
+# The levels of region each kind sits at: an office at its province or regency, an agency in a regency, a district
+# or a village (a province's own agency, such as its BPBD, is registered by an administrator).
+KIND_LEVELS = {
+    Kind.PROVINCIAL_INDUSTRY_OFFICE: {Level.PROVINCE},
+    Kind.MINISTRY: {Level.PROVINCE},
+    Kind.DISTRICT_INDUSTRY_OFFICE: {Level.REGENCY},
+    **{kind: {Level.REGENCY, Level.DISTRICT, Level.VILLAGE} for kind in AGENCY_KINDS},
+}
 
-def _check(*, by, region):
+
+def _check(*, by, kind, region):
+    """The kind is one the user registers, the region inside the user's and at a level that kind sits at."""
     if not by.is_officer:
         raise DomainError(_("Only industry office staff register organisations."))
+    if kind not in kinds_registered_by(by):
+        raise DomainError(_("You may not register a %(kind)s.") % {"kind": Kind(kind).label.lower()}
+                          if kind in Kind.values else _("Choose a kind of organisation."), field="kind")
     if not code_within(region.code, by.region_code):
         raise DomainError(_("This region is outside your region."), field="region")
+    levels = set(KIND_LEVELS[kind])
+    if by.is_admin and kind in AGENCY_KINDS:
+        levels.add(Level.PROVINCE)
+    if region.level not in levels:
+        raise DomainError(_("A %(kind)s is registered at the level of: %(levels)s.") % {
+            "kind": Kind(kind).label.lower(),
+            "levels": ", ".join(str(Level(level).label).lower() for level in sorted(levels))}, field="region")
 
 
 @transaction.atomic
 def organisation_create(*, by, **fields) -> Organisation:
-    """Register an office or agency inside the officer's region."""
-    _check(by=by, region=fields["region"])
+    """Register an office or agency of a kind the officer registers, inside their region, at its kind's level."""
+    _check(by=by, kind=fields.get("kind"), region=fields["region"])
     organisation = Organisation(**{k: fields[k] for k in FIELDS if k in fields})
     organisation.full_clean()
     organisation._history_user = by
@@ -36,10 +57,11 @@ def organisation_create(*, by, **fields) -> Organisation:
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, by, **fields) -> Organisation:
+    """Change an office or agency the officer manages; its new kind and region obey the same rules as a new one."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if not Organisation.objects.editable_by(by).filter(pk=organisation.pk).exists():
+    if not Organisation.objects.manageable_by(by).filter(pk=organisation.pk).exists():
         raise DomainError(_("You cannot change this organisation."))
-    _check(by=by, region=fields.get("region", organisation.region))
+    _check(by=by, kind=fields.get("kind", organisation.kind), region=fields.get("region", organisation.region))
     for name in FIELDS:
         if name in fields:
             setattr(organisation, name, fields[name])

@@ -44,6 +44,8 @@ TALA_RUNNERS = row(302, 200, 404, 200, 404, 404, 404, 403, 404, 200)  # officers
 MASTER_DATA_KEEPERS = row(302, 403, 403, 200, 403, 403, 403, 403, 403, 200)
 
 ADMINS = row(302, *[403] * 8, 200)
+# The Tala task force's entry in the registry: officers of Tala and the province change it; other roles may not.
+TALA_AGENCY_KEEPERS = row(302, 200, 404, 200, 403, 404, 403, 403, 403, 200)
 
 
 def _tala_token(w):
@@ -80,6 +82,7 @@ MATRIX = {
     "tokens:revoke": (lambda w: {"pk": _tala_token(w).pk}, ADMINS),  # GET asks to confirm
     "set_language": (None, row(*[302] * 10)),  # a GET just goes back
     "regions:villages": (None, EVERYONE_SIGNED_IN),
+    "regions:options": (None, row(302, *[404] * 9)),  # without a region chosen there is no level below
     "dashboards:show": (None, REGIONAL),
     "opendata:index": (None, PUBLIC),
     "opendata:monthly-csv": (None, PUBLIC),
@@ -90,7 +93,8 @@ MATRIX = {
     "organisations:list": (None, REGIONAL),
     "organisations:create": (None, OFFICERS),
     "organisations:detail": (lambda w: {"pk": w.tala_office.pk}, TALA_READERS),
-    "organisations:edit": (lambda w: {"pk": w.tala_office.pk}, TALA_WRITERS),
+    "organisations:edit": (lambda w: {"pk": w.gtpp_tala.pk}, TALA_AGENCY_KEEPERS),
+    "organisations:history": (lambda w: {"pk": w.tala_office.pk}, TALA_READERS),
     "partners:list": (None, row(302, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
     "partners:growth": (None, row(302, 200, 200, 200, 200, 200, 200, 200, 403, 200)),
     "partners:create": (None, OFFICERS),
@@ -194,7 +198,7 @@ WRITES = {
     "twofactor:codes-renew": row(302, *[302] * 9),  # two-factor is off: refused, back to the overview
     "twofactor:code": row(*[302] * 10),
     "organisations:create": OFFICERS,
-    "organisations:edit": TALA_WRITERS,
+    "organisations:edit": TALA_AGENCY_KEEPERS,
     "partners:create": OFFICERS,
     "partners:edit": TALA_WRITERS,
     "people:create": OFFICERS,

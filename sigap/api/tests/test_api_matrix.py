@@ -52,8 +52,10 @@ API = {
                                                     row(401, 200, 404, 200, 404, 404, 404, 200, 404, 200)),
     "POST /api/v1/organisations": (None, lambda w: {
         "name": "Puskesmas Baru", "code": "PUSKESMAS-BARU", "kind": "health_facility",
-        "region_code": {"hsu_officer": "63.08", "province_officer": "63", "outsider": "64.01"}.get(
-            w.current_user, "63.01")}, OFFICERS_WRITE),
+        "region_code": {"hsu_officer": "63.08", "outsider": "64.01"}.get(w.current_user, "63.01")}, OFFICERS_WRITE),
+    "PATCH /api/v1/organisations/{organisation_id}": (lambda w: {"organisation_id": w.gtpp_tala.pk},
+                                                      lambda w: {"head_name": "Kepala Baru"},
+                                                      row(401, 200, 404, 200, 403, 404, 403, 403, 403, 200)),
     "GET /api/v1/people": (None, None, REGIONAL),
     "GET /api/v1/people/{person_id}": (lambda w: {"person_id": w.tala_person.pk}, None,
                                        row(401, 200, 404, 200, 404, 404, 404, 200, 404, 200)),
