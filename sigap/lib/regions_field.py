@@ -14,45 +14,6 @@ class DistrictChoiceField(forms.ModelChoiceField):
         return f"{obj.name} — {obj.parent.name}"
 
 
-class AddressRegionMixin(forms.Form):
-    """Adds a kecamatan select and a village select (filled by htmx when the kecamatan changes).
-
-    The form's ``region_scope`` (a Kemendagri code, or None for all) limits both. ``cleaned_data["region"]``
-    is the village when one is chosen, otherwise the kecamatan (the form's clean() sets it from
-    ``chosen_region()``).
-    """
-
-    district = DistrictChoiceField(queryset=Region.objects.none(), label=_("District (kecamatan)"))
-    village = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("Village"), required=False)
-
-    def setup_region_fields(self, *, region_scope: str | None, current: Region | None):
-        districts = Region.objects.districts().within(region_scope).select_related("parent")
-        self.fields["district"].queryset = districts
-        self.fields["village"].queryset = Region.objects.villages().within(region_scope)
-        self.fields["district"].widget.attrs.update({
-            "hx-get": reverse("regions:villages"), "hx-target": f"#{self['village'].auto_id}", "hx-trigger": "change",
-        })
-        if current is not None and not self.is_bound:
-            district_code = current.code if current.level == 3 else current.parent_id
-            self.initial.setdefault("district", district_code)
-            if current.level == 4:
-                self.initial.setdefault("village", current.code)
-        chosen = self.data.get(self.add_prefix("district")) if self.is_bound else self.initial.get("district")
-        # Render only the chosen kecamatan's villages; a full province would be thousands of options.
-        villages = Region.objects.villages().filter(parent_id=chosen) if chosen else Region.objects.none()
-        self.fields["village"].widget.choices = [("", _("— whole district —"))] + [
-            (v.code, v.name) for v in villages
-        ]
-
-    def chosen_region(self):
-        district = self.cleaned_data.get("district")
-        village = self.cleaned_data.get("village")
-        if district and village and village.parent_id != district.code:
-            self.add_error("village", _("This village is not in the chosen district."))
-            return None
-        return village or district
-
-
 PICKER_LEVELS = {Level.PROVINCE: "province", Level.REGENCY: "regency", Level.DISTRICT: "district",
                  Level.VILLAGE: "village"}
 PICKER_LABELS = {Level.PROVINCE: _("Province"), Level.REGENCY: _("Regency/city"),
@@ -104,7 +65,9 @@ class RegionPickerMixin(forms.Form):
 
     PICK_BUTTON = "pick_region"
 
-    def setup_region_picker(self, *, scope: str | None, current: Region | None):
+    def setup_region_picker(self, *, scope: str | None, current: Region | None, top: int = Level.PROVINCE,
+                            url: str = "regions:options"):
+        """Fill the selects from ``top`` down (a form that has no province or regency select starts lower)."""
         reach = regions_in_reach(scope)
         if self.is_bound:
             chosen = {level: self.data.get(self.add_prefix(name)) or "" for level, name in PICKER_LEVELS.items()}
@@ -114,8 +77,10 @@ class RegionPickerMixin(forms.Form):
             chosen = region_path(current.code if current is not None else None)
         above = None
         for level, name in PICKER_LEVELS.items():
+            if level < top:
+                continue
             field = self.fields[name]
-            if level == Level.PROVINCE:
+            if level == top:
                 options = reach.filter(level=level)
             elif above:
                 options = reach.filter(level=level, parent_id=above)
@@ -133,9 +98,9 @@ class RegionPickerMixin(forms.Form):
                 self.initial[name] = code or None
             if level < Level.VILLAGE:
                 below = PICKER_LEVELS[level + 1]
-                field.widget.attrs.update({"hx-get": reverse("regions:options"),
+                field.widget.attrs.update({"hx-get": reverse(url),
                                            "hx-target": f"#{self[below].auto_id}", "hx-trigger": "change"})
-            above = code if code and (above or level == Level.PROVINCE) else None
+            above = code if code and (above or level == top) else None
 
     def region_picked_only(self) -> bool:
         """The no-JavaScript "show the regions below" button was pressed: re-show the form, save nothing."""
@@ -144,6 +109,30 @@ class RegionPickerMixin(forms.Form):
     def picked_region(self):
         """The deepest region chosen (its parents were checked by the selects' own choices)."""
         for name in reversed(PICKER_LEVELS.values()):
-            if self.cleaned_data.get(name):
+            if name in self.fields and self.cleaned_data.get(name):
                 return self.cleaned_data[name]
         return None
+
+
+class AddressRegionMixin(RegionPickerMixin):
+    """An address's kecamatan select and village select (filled by htmx when the kecamatan changes): the picker
+    from the district down, the kecamatan required.
+
+    The form's ``region_scope`` (a Kemendagri code, or None for all) limits both. ``cleaned_data["region"]``
+    is the village when one is chosen, otherwise the kecamatan (the form's clean() sets it from
+    ``chosen_region()``).
+    """
+
+    province = None
+    regency = None
+    district = DistrictChoiceField(queryset=Region.objects.none(), label=_("District (kecamatan)"))
+    village = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("Village"), required=False,
+                                     empty_label=_("— whole district —"),
+                                     error_messages={"invalid_choice": _("This village is not in the chosen district.")})
+
+    def setup_region_fields(self, *, region_scope: str | None, current: Region | None):
+        self.setup_region_picker(scope=region_scope, current=current, top=Level.DISTRICT, url="regions:villages")
+        self.fields["district"].queryset = self.fields["district"].queryset.select_related("parent")
+
+    def chosen_region(self):
+        return self.picked_region()
