@@ -212,3 +212,15 @@ def test_the_list_and_the_page_of_an_office_count_its_users(world):
     assert '<td class="num">1</td>' in response.content.decode()
     response = client_for(world.province_officer).get(reverse("organisations:detail", args=[world.hsu_office.pk]))
     assert response.context["organisation"].user_count == 2  # the HSU officer and the instructor
+
+
+def test_the_edit_page_starts_from_the_organisations_region(world):
+    world.gtpp_tala.region_id = "63.01.03"
+    world.gtpp_tala.save()
+    response = client_for(world.tala_officer).get(reverse("organisations:edit", args=[world.gtpp_tala.pk]))
+    form = response.context["form"]
+    assert [form[name].value() for name in ["province", "regency", "district", "village"]] == [
+        "63", "63.01", "63.01.03", None]
+    assert {r.code for r in form.fields["village"].queryset} == set(
+        form.fields["village"].queryset.filter(parent_id="63.01.03").values_list("code", flat=True))
+    assert 'value="63.01.03.1004"' in response.content.decode()
