@@ -1,4 +1,5 @@
-"""A deployment check (``manage.py check --deploy``) for the address the sign-in throttle and the rate limits count."""
+"""Deployment checks (``manage.py check --deploy``): the address the sign-in throttle and the rate limits count;
+mail really sent."""
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
@@ -14,5 +15,20 @@ def check_proxies_counted(app_configs, **kwargs):
             "would count every client as the proxy's address.",
             hint="Behind nginx (one proxy adding X-Forwarded-For), set SIGAP_NUM_PROXIES=1.",
             id="sigap.W001",
+        )]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_email_sent(app_configs, **kwargs):
+    # Without an SMTP server Django's console backend writes each message, password reset links included, to the
+    # server's log: whoever reads the log could set anyone's password.
+    if settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+        return [Warning(
+            "No SIGAP_EMAIL_HOST: e-mail, password reset links included, is written to the server's log instead of "
+            "being sent.",
+            hint="Set SIGAP_EMAIL_HOST, SIGAP_EMAIL_FROM and, if the server asks, SIGAP_EMAIL_USER and "
+                 "SIGAP_EMAIL_PASSWORD; then try them with: manage.py sendtestemail you@example.id",
+            id="sigap.W002",
         )]
     return []

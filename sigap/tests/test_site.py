@@ -57,6 +57,8 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         "SIGAP_DEBUG": "0",
         "SIGAP_ALLOWED_HOSTS": "sigap.kalselprov.go.id",
         "SIGAP_VAR_DIR": str(tmp_path),
+        "SIGAP_EMAIL_HOST": "smtp.kalselprov.go.id",
+        "SIGAP_EMAIL_FROM": "SIGAP <sigap@kalselprov.go.id>",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -71,6 +73,14 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         cwd=ROOT, env={**env, "SIGAP_NUM_PROXIES": "0"}, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode != 0 and "sigap.W001" in result.stdout + result.stderr
+
+    # Without an SMTP server, password reset links would be written to the server's log.
+    without_mail = {name: value for name, value in env.items() if not name.startswith("SIGAP_EMAIL_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=without_mail, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0 and "sigap.W002" in result.stdout + result.stderr
 
 
 def test_check_deploy_warns_without_https(tmp_path):
