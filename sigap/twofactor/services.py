@@ -108,9 +108,13 @@ def _remove_devices(user) -> None:
 
 
 def two_factor_turn_off(*, user, password: str, address: str) -> None:
-    """The user turns two-factor sign-in off, proving it is them with their password (throttled like the login)."""
+    """The user turns two-factor sign-in off, proving it is them with their password (throttled like the login).
+    With SIGAP_REQUIRE_2FA, administrators and provincial officers keep it (an administrator's reset is for a lost
+    phone)."""
     if not has_two_factor(user):
         raise DomainError(_("Two-factor sign-in is off."))
+    if two_factor_required(user):
+        raise DomainError(_("Your role must use two-factor sign-in."))
     login_attempt(username=user.get_username(), address=address)
     if not user.check_password(password):
         login_failed(username=user.get_username(), address=address)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 import segno
 
@@ -34,7 +35,8 @@ def _now() -> float:
 
 def sign_in_pending(request, *, user, next_url: str) -> None:
     """The password was right, but this user also gives a code: they are not signed in yet, the session only
-    remembers who they are for a few minutes, and where they were going."""
+    remembers who they are for a few minutes, and where they were going. (Someone signed in never gets here: the
+    login page sends them on.)"""
     request.session.cycle_key()
     request.session[PENDING] = {"user": user.pk, "backend": user.backend, "next": next_url,
                                 "until": _now() + PENDING_SECONDS}
@@ -86,7 +88,7 @@ def code(request):
                 request.session.cycle_key()
             request.session.pop(PENDING, None)
             otp_login(request, device)
-            if device.__class__.__name__ == "StaticDevice":
+            if isinstance(device, StaticDevice):
                 messages.warning(request, _("You used a recovery code: %(left)d left.") % {
                     "left": services.recovery_codes_left(user=user)})
             return redirect(_next_url(request, pending["next"]))

@@ -198,6 +198,17 @@ def test_turning_two_factor_off_takes_the_password(world, otp_clock):
     assert TwoFactorEvent.objects.filter(kind=EventKind.TURNED_OFF, by=world.tala_officer).exists()
 
 
+def test_under_the_requirement_a_required_role_cannot_turn_two_factor_off(world, settings, otp_clock):
+    settings.SIGAP_REQUIRE_2FA = True
+    device, _codes = enrol(world.province_officer, otp_clock)
+    client = Client()
+    _login(client, "province_officer")
+    _code(client, code_of(device, otp_clock))
+    refused = client.post(reverse("twofactor:off"), {"password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="id")
+    assert refused.status_code == 200 and "wajib memakai verifikasi dua langkah" in refused.content.decode()
+    assert services.has_two_factor(world.province_officer)
+
+
 def test_new_recovery_codes_replace_the_old_ones(world, otp_clock):
     _device, old = enrol(world.tala_officer, otp_clock)
     client = client_for(world.tala_officer)
