@@ -108,7 +108,7 @@ def make_world():
     user("tala_officer", Role.DISTRICT_OFFICER, w.tala_office, first_name="Budi")
     user("hsu_officer", Role.DISTRICT_OFFICER, w.hsu_office, first_name="Yani")
     user("province_officer", Role.PROVINCIAL_OFFICER, w.province_office, first_name="Rahmi")
-    user("partner_user", Role.PARTNER, w.tala_office, partner=w.tala_partner)
+    user("partner_user", Role.PARTNER, partner=w.tala_partner)
     user("outsider", Role.DISTRICT_OFFICER, w.kaltim_office)
     user("instructor", Role.INSTRUCTOR, w.hsu_office)
     user("health_expert", Role.HEALTH_EXPERT, w.province_office)

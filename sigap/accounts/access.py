@@ -26,3 +26,9 @@ def require_master_data_keeper(user) -> None:
     district shares. Everyone else who may read them gets 403."""
     if not user.can_keep_master_data:
         raise PermissionDenied
+
+
+def require_user_manager(user) -> None:
+    """Administrators and the officers of an office: they look after the logins of their region."""
+    if not user.can_manage_users:
+        raise PermissionDenied

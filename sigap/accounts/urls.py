@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from sigap.accounts import views
+from sigap.accounts import user_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
@@ -14,4 +14,7 @@ urlpatterns = [
     path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
     path("profile/", views.profile, name="profile"),
+    path("users/", include("sigap.accounts.user_urls")),
+    path("invitation/<uidb64>/<token>/", user_views.InvitationView.as_view(), name="invitation"),
+    path("password/link/<uidb64>/<token>/", user_views.ResetLinkView.as_view(), name="reset-link"),
 ]

@@ -41,5 +41,6 @@ for prefix, router in [
     ("/handovers", "sigap.handovers.api.router"),
     ("/market", "sigap.market.api.router"),
     ("/dashboard", "sigap.dashboards.api.router"),
+    ("/users", "sigap.accounts.api.router"),
 ]:
     api.add_router(prefix, router)

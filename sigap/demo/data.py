@@ -106,7 +106,7 @@ USERS = [
     ("hsu", "Yani", "", Role.DISTRICT_OFFICER, "DISPERINDAGKOP-UKM-HSU", None, "Kepala Bidang Perindustrian"),
     ("instruktur", "Masniah", "", Role.INSTRUCTOR, "DISPERINDAGKOP-UKM-HSU", None, "Instruktur menjahit"),
     ("ahli", "Rina", "Marlina", Role.HEALTH_EXPERT, "DISPERIN-KALSEL", None, "Tenaga kesehatan"),
-    ("mitra", "Rusmilawati", "", Role.PARTNER, "DISNAKERIND-TALA", "9120001230001", "Pemilik"),
+    ("mitra", "Rusmilawati", "", Role.PARTNER, None, "9120001230001", "Pemilik"),
     ("gtpp", "Dahnial", "Kifli", Role.AGENCY, "GTPP-COVID19-TALA", None, "Sekretaris Daerah"),
 ]
 
@@ -181,5 +181,7 @@ def load_foundation() -> list[tuple[str, str, str]]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        logins.append((username, str(user.get_role_display()), str(user.organisation or "")))
+        # a partner user belongs to no organisation: the list names the office that assists the partner
+        office = user.organisation or (user.partner.assisting_office if user.partner else None)
+        logins.append((username, str(user.get_role_display()), str(office or "")))
     return logins

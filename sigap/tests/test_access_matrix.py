@@ -55,6 +55,36 @@ def _tala_token(w):
     return token_issue(username="tala_officer", password="sandi-rahasia-1", address="10.0.0.1")[1]
 
 
+def _link(w, kind):
+    """A right one-time link: an invitation to a new Tala partner user, or a reset link for the partner user (GET
+    moves the token into the session and on to the set-password step, for anyone who has the link)."""
+    from sigap.accounts.services import invitation_link, reset_link, user_invite
+
+    if kind == "invitation":
+        invited = user_invite(by=w.tala_officer, username="mitra_undangan", role="partner", partner=w.tala_partner)
+        made = invitation_link(user=invited, by=w.tala_officer, base_url="http://testserver/")
+    else:
+        made = reset_link(user=_tala_login(w), by=w.tala_officer, base_url="http://testserver/")
+    uidb64, token = made.url.rstrip("/").split("/")[-2:]
+    return {"uidb64": uidb64, "token": token}
+
+
+def _tala_login(w):
+    """A second login of the Tala partner, with a password, that no caller of the matrix signs in as (signing in
+    changes a login's links; deactivating one of the callers would change their answers)."""
+    from sigap.accounts.models import User
+
+    login = User.objects.filter(username="mitra_kedua").first()
+    if login is None:
+        login = User.objects.create_user(username="mitra_kedua", password="sandi-rahasia-1", role="partner",
+                                         partner=w.tala_partner)
+    return login
+
+
+# Logins: the officers of an office manage a Tala partner's login (Tala's and the province's); other roles get 403.
+TALA_LOGIN_KEEPERS = row(302, 200, 404, 200, 403, 404, 403, 403, 403, 200)
+
+
 # route name -> (kwargs builder, expected status of a GET per user)
 MATRIX = {
     "home": (None, EVERYONE_SIGNED_IN),
@@ -188,6 +218,17 @@ MATRIX = {
     "market:sales": (None, READERS),
     "market:sale-export": (None, READERS),
     "market:sale-create": (None, SELLERS),
+    "users:list": (None, OFFICERS),
+    "users:create": (None, OFFICERS),
+    "users:detail": (lambda w: {"pk": _tala_login(w).pk}, TALA_LOGIN_KEEPERS),
+    "users:edit": (lambda w: {"pk": _tala_login(w).pk}, TALA_LOGIN_KEEPERS),
+    "users:history": (lambda w: {"pk": _tala_login(w).pk}, TALA_LOGIN_KEEPERS),
+    "users:deactivate": (lambda w: {"pk": _tala_login(w).pk}, POST_ONLY),
+    "users:reactivate": (lambda w: {"pk": _tala_login(w).pk}, POST_ONLY),
+    "users:invitation": (lambda w: {"pk": _tala_login(w).pk}, POST_ONLY),
+    "users:reset-link": (lambda w: {"pk": _tala_login(w).pk}, POST_ONLY),
+    "invitation": (lambda w: _link(w, "invitation"), row(*[302] * 10)),
+    "reset-link": (lambda w: _link(w, "reset"), row(*[302] * 10)),
 }
 
 # Routes that change data, with what an empty POST must answer: 200 re-shows the form with errors.
@@ -238,6 +279,14 @@ WRITES = {
     "market:listing-edit": TALA_PARTNER_KEEPERS,
     "market:listing-take-down": row(302, 302, 404, 302, 302, 404, 404, 302, 404, 302),
     "market:sale-create": SELLERS,
+    "users:create": OFFICERS,  # an empty form is refused on the page
+    "users:edit": TALA_LOGIN_KEEPERS,
+    # refused or done, each goes back to the login's page with a message (the partner user has a password already,
+    # so a new invitation is refused; a reset link is shown)
+    "users:deactivate": row(302, 302, 404, 302, 403, 404, 403, 403, 403, 302),
+    "users:reactivate": row(302, 302, 404, 302, 403, 404, 403, 403, 403, 302),
+    "users:invitation": row(302, 302, 404, 302, 403, 404, 403, 403, 403, 302),
+    "users:reset-link": TALA_LOGIN_KEEPERS,
 }
 
 

@@ -14,6 +14,7 @@ from conftest import client_for
 from sigap.api.api import api
 from sigap.stock.services import location_for_office, location_for_partner
 from sigap.tests.test_access_matrix import USERS, matrix_world, row  # noqa: F401  (matrix_world is a fixture)
+from sigap.tests.test_access_matrix import _tala_login as _login_of_a_tala_partner
 
 OPEN = row(*[401] * 1, *[200] * 9)
 ANY_SIGNED_IN = OPEN
@@ -22,6 +23,23 @@ OFFICERS_WRITE = row(401, 201, 201, 201, 403, 201, 403, 403, 403, 201)
 PARTNER_READERS = row(401, 200, 200, 200, 200, 200, 200, 200, 403, 200)
 TALA_PARTNER_READERS = row(401, 200, 404, 200, 200, 404, 404, 200, 403, 200)
 MASTER_DATA_KEEPERS = row(401, 403, 403, 200, 403, 403, 403, 403, 403, 200)
+
+
+LOGIN_KEEPERS = row(401, 200, 404, 200, 403, 404, 403, 403, 403, 200)
+
+
+def _tala_login(w, *, active=True):
+    login = _login_of_a_tala_partner(w)
+    if not active:
+        login.is_active = False
+        login.save(update_fields=["is_active"])
+    return login
+
+
+def _tala_invited(w):
+    from sigap.accounts.services import user_invite
+
+    return user_invite(by=w.tala_officer, username="mitra_undangan", role="partner", partner=w.tala_partner)
 
 
 def _partner_body(w):
@@ -228,6 +246,23 @@ API = {
             "unit_price": 185000, "channel": "offline", "buyer_type": "individual"},
         row(401, 201, 409, 201, 201, 409, 403, 403, 403, 201)),
     "GET /api/v1/dashboard": (None, None, REGIONAL),
+    # --- logins: each office's officers manage a Tala partner's login (Tala's and the province's) ---
+    "GET /api/v1/users": (None, None, row(401, 200, 200, 200, 403, 200, 403, 403, 403, 200)),
+    "GET /api/v1/users/{user_id}": (lambda w: {"user_id": _tala_login(w).pk}, None, LOGIN_KEEPERS),
+    # each officer invites a partner user of a partner of their own region
+    "POST /api/v1/users": (None, lambda w: {
+        "username": f"baru-{w.current_user}", "role": "partner", "first_name": "Baru", "phone": "081251230099",
+        "partner_id": {"hsu_officer": w.hsu_partner.pk, "outsider": w.kaltim_partner.pk}.get(
+            w.current_user, w.tala_partner.pk)}, row(401, 201, 201, 201, 403, 201, 403, 403, 403, 201)),
+    "PATCH /api/v1/users/{user_id}": (lambda w: {"user_id": _tala_login(w).pk}, lambda w: {"position": "Pemilik"},
+                                      LOGIN_KEEPERS),
+    "POST /api/v1/users/{user_id}/deactivate": (lambda w: {"user_id": _tala_login(w).pk}, None, LOGIN_KEEPERS),
+    "POST /api/v1/users/{user_id}/reactivate": (lambda w: {"user_id": _tala_login(w, active=False).pk}, None,
+                                                LOGIN_KEEPERS),
+    "POST /api/v1/users/{user_id}/invitation": (lambda w: {"user_id": _tala_invited(w).pk}, None,
+                                                row(401, 201, 404, 201, 403, 404, 403, 403, 403, 201)),
+    "POST /api/v1/users/{user_id}/reset-link": (lambda w: {"user_id": _tala_login(w).pk}, None,
+                                                row(401, 201, 404, 201, 403, 404, 403, 403, 403, 201)),
 }
 
 
