@@ -344,3 +344,18 @@ def test_a_token_made_before_two_factor_was_turned_on_keeps_working(world, otp_c
     token = _token({}).json()["token"]
     enrol(world.tala_officer, otp_clock)
     assert Client().get("/api/v1/partners", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+
+
+def test_a_users_page_shows_their_two_factor_state_and_the_reset_link_to_administrators_only(world, otp_clock, rf):
+    from django.template import Context, Template
+
+    enrol(world.tala_officer, otp_clock)
+    page = Template("{% load twofactor %}{% two_factor_status person %}")
+    reset = reverse("twofactor:reset", kwargs={"pk": world.tala_officer.pk})
+    for viewer, shows_link in ((world.admin, True), (world.tala_officer, False)):
+        request = rf.get("/")
+        request.user = viewer
+        html = page.render(Context({"request": request, "person": world.tala_officer}))
+        assert "Two-factor sign-in is on." in html and (reset in html) is shows_link
+    request.user = world.admin
+    assert "is off" in page.render(Context({"request": request, "person": world.hsu_officer}))
