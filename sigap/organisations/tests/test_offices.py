@@ -224,3 +224,19 @@ def test_the_edit_page_starts_from_the_organisations_region(world):
     assert {r.code for r in form.fields["village"].queryset} == set(
         form.fields["village"].queryset.filter(parent_id="63.01.03").values_list("code", flat=True))
     assert 'value="63.01.03.1004"' in response.content.decode()
+
+
+def test_the_list_counts_users_in_the_same_few_queries_however_many_organisations(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.province_officer)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("organisations:list"))
+    Organisation.objects.bulk_create([
+        Organisation(name=f"Puskesmas {n}", code=f"PKM-{n}", kind=Kind.HEALTH_FACILITY, region_id="63.10")
+        for n in range(20)])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("organisations:list"))
+    assert len(response.context["organisations"]) == 24
+    assert len(many) == len(few)
