@@ -102,10 +102,6 @@ class RegionPickerMixin(forms.Form):
                                            "hx-target": f"#{self[below].auto_id}", "hx-trigger": "change"})
             above = code if code and (above or level == top) else None
 
-    def region_picked_only(self) -> bool:
-        """The no-JavaScript "show the regions below" button was pressed: re-show the form, save nothing."""
-        return self.is_bound and self.PICK_BUTTON in self.data
-
     def picked_region(self):
         """The deepest region chosen (its parents were checked by the selects' own choices)."""
         for name in reversed(PICKER_LEVELS.values()):
@@ -126,9 +122,9 @@ class AddressRegionMixin(RegionPickerMixin):
     province = None
     regency = None
     district = DistrictChoiceField(queryset=Region.objects.none(), label=_("District (kecamatan)"))
-    village = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("Village"), required=False,
-                                     empty_label=_("— whole district —"),
-                                     error_messages={"invalid_choice": _("This village is not in the chosen district.")})
+    village = forms.ModelChoiceField(
+        queryset=Region.objects.none(), label=_("Village"), required=False, empty_label=_("— whole district —"),
+        error_messages={"invalid_choice": _("This village is not in the chosen district.")})
 
     def setup_region_fields(self, *, region_scope: str | None, current: Region | None):
         self.setup_region_picker(scope=region_scope, current=current, top=Level.DISTRICT, url="regions:villages")
