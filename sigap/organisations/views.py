@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,18 +11,6 @@ from sigap.lib.history import history_entries
 from sigap.organisations.forms import OrganisationForm
 from sigap.organisations.models import Organisation
 from sigap.organisations.services import organisation_create, organisation_update
-
-USERS_PAGE = "/accounts/users/"
-
-
-def _users_page():
-    """Where an office's users are managed, once SIGAP has that page."""
-    try:
-        resolve(USERS_PAGE)
-    except Resolver404:
-        return None
-    return USERS_PAGE
-
 
 @login_required
 def organisation_list(request):
@@ -42,7 +29,7 @@ def organisation_detail(request, pk):
     return render(request, "organisations/organisation_detail.html", {
         "organisation": organisation,
         "can_edit": Organisation.objects.manageable_by(request.user).filter(pk=pk).exists(),
-        "users_page": _users_page() if request.user.is_officer else None,
+        "can_manage_users": request.user.can_manage_users,
     })
 
 

@@ -240,3 +240,11 @@ def test_the_list_counts_users_in_the_same_few_queries_however_many_organisation
         response = client.get(reverse("organisations:list"))
     assert len(response.context["organisations"]) == 24
     assert len(many) == len(few)
+
+
+def test_an_offices_page_links_to_its_users_for_those_who_manage_them(world):
+    link = f'{reverse("users:list")}?q=Disperindagkop-UKM%20Kabupaten%20Hulu%20Sungai%20Utara'
+    page = client_for(world.hsu_officer).get(reverse("organisations:detail", args=[world.hsu_office.pk]))
+    assert link in page.content.decode()
+    page = client_for(world.instructor).get(reverse("organisations:detail", args=[world.hsu_office.pk]))
+    assert page.status_code == 200 and reverse("users:list") not in page.content.decode()
