@@ -16,10 +16,12 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "organisation"]
     list_select_related = ["organisation", "partner"]
     autocomplete_fields = ["organisation", "partner"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("SIGAP"), {"fields": ["role", "organisation", "partner", "position"]}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("SIGAP"), {"fields": ["role", "organisation", "partner", "position", "phone", "invited_by"]}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        (_("SIGAP"), {"fields": ["role", "organisation", "partner", "position"]}),
+        (_("SIGAP"), {"fields": ["role", "organisation", "partner", "position", "phone"]}),
     )
+    readonly_fields = ["invited_by"]
     actions = ["reset_two_factor"]
 
     @admin.action(description=_("Reset two-factor sign-in (lost phone)"))

@@ -164,6 +164,18 @@ class User(AbstractUser):
         if errors:
             raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        """Django records each sign-in by saving ``last_login`` alone: that is no change to the login, so it is
+        left out of the history (which would otherwise grow by a row a day per user)."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= {"last_login"}:
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
+
     def check_password(self, raw_password):
         """Django's check, which stores a new hash of a right password when the hasher grew stronger (after a
         Django upgrade). API tokens are bound to the stored hash so that a new password ends them, by any path;

@@ -116,7 +116,7 @@ def _manageable(*, user: User, by) -> User:
     """The user, locked, if ``by`` manages them; refused otherwise (pages answer 404 before this)."""
     if not roles_assignable(by):
         raise DomainError(_("Only the staff of an industry office manage logins."))
-    locked = User.objects.manageable_by(by).select_for_update().filter(pk=user.pk).first()
+    locked = User.objects.manageable_by(by).select_for_update(of=("self",)).filter(pk=user.pk).first()
     if locked is None:
         raise DomainError(_("You do not manage this login."))
     return locked

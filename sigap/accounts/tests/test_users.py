@@ -142,3 +142,31 @@ def test_nobody_deactivates_themselves_or_someone_outside_their_scope(world):
         user_deactivate(user=world.tala_officer, by=world.hsu_officer)
     world.tala_officer.refresh_from_db()
     assert world.tala_officer.is_active
+
+
+def test_signing_in_adds_nothing_to_the_history_but_a_change_does(world):
+    before = world.partner_user.history.count()
+    client_for(None).post("/accounts/login/", {"username": "partner_user", "password": "sandi-rahasia-1"})
+    world.partner_user.refresh_from_db()
+    assert world.partner_user.last_login is not None
+    assert world.partner_user.history.count() == before
+    user_update(user=world.partner_user, by=world.tala_officer, position="Pemilik")
+    assert world.partner_user.history.count() == before + 1
+
+
+def test_the_history_page_shows_who_changed_what_and_never_the_password(world):
+    user_update(user=world.agency_user, by=world.tala_officer, position="Sekretaris Daerah")
+    page = client_for(world.tala_officer).get(f"/accounts/users/{world.agency_user.pk}/history/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Sekretaris Daerah" in text and "Budi" in text and "md5$" not in text
+    assert client_for(world.hsu_officer).get(f"/accounts/users/{world.agency_user.pk}/history/").status_code == 404
+
+
+def test_the_list_is_scoped_and_filtered(world):
+    page = client_for(world.tala_officer).get("/accounts/users/", {"role": "agency"})
+    assert page.status_code == 200
+    rows = [managed.username for managed in page.context["page"]]
+    assert rows == ["agency_user"]
+    everyone = [managed.username for managed in client_for(world.hsu_officer).get("/accounts/users/").context["page"]]
+    assert "partner_user" not in everyone and "hsu_officer" in everyone
