@@ -359,3 +359,14 @@ def test_a_users_page_shows_their_two_factor_state_and_the_reset_link_to_adminis
         assert "Two-factor sign-in is on." in html and (reset in html) is shows_link
     request.user = world.admin
     assert "is off" in page.render(Context({"request": request, "person": world.hsu_officer}))
+
+
+def test_the_users_page_offers_administrators_the_reset(world, otp_clock):
+    enrol(world.tala_officer, otp_clock)
+    reset = reverse("twofactor:reset", kwargs={"pk": world.tala_officer.pk})
+    page = client_for(world.admin).get(reverse("users:detail", kwargs={"pk": world.tala_officer.pk}),
+                                       HTTP_ACCEPT_LANGUAGE="id")
+    assert page.status_code == 200 and reset in page.content.decode()
+    assert "Verifikasi dua langkah aktif." in page.content.decode()
+    own_office = client_for(world.tala_officer).get(reverse("users:detail", kwargs={"pk": world.tala_officer.pk}))
+    assert reset not in own_office.content.decode()
