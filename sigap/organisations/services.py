@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sigap.accounts.models import role_fits_organisation_kind
 from sigap.lib.errors import DomainError
 from sigap.organisations.models import AGENCY_KINDS, Kind, Organisation, kinds_registered_by
 from sigap.regions.models import Level, code_within
@@ -44,6 +45,17 @@ def _check(*, by, kind, region):
             "levels": ", ".join(str(Level(level).label).lower() for level in sorted(levels))}, field="region")
 
 
+def _check_users_fit(*, organisation: Organisation, kind: str) -> None:
+    """A new kind must fit the roles of the organisation's users (the database refuses it too): an office whose
+    district officers sign in cannot become a task force under them."""
+    misfits = [user for user in organisation.users.order_by("username").only("username", "role")
+               if not role_fits_organisation_kind(user.role, kind)]
+    if misfits:
+        raise DomainError(_("Its users do not fit a %(kind)s: %(users)s. Change or deactivate their logins first.") % {
+            "kind": Kind(kind).label.lower(), "users": ", ".join(user.username for user in misfits[:5])},
+            field="kind")
+
+
 @transaction.atomic
 def organisation_create(*, by, **fields) -> Organisation:
     """Register an office or agency of a kind the officer registers, inside their region, at its kind's level."""
@@ -62,6 +74,8 @@ def organisation_update(*, organisation: Organisation, by, **fields) -> Organisa
     if not Organisation.objects.manageable_by(by).filter(pk=organisation.pk).exists():
         raise DomainError(_("You cannot change this organisation."))
     _check(by=by, kind=fields.get("kind", organisation.kind), region=fields.get("region", organisation.region))
+    if fields.get("kind", organisation.kind) != organisation.kind:
+        _check_users_fit(organisation=organisation, kind=fields["kind"])
     for name in FIELDS:
         if name in fields:
             setattr(organisation, name, fields[name])

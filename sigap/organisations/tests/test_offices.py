@@ -248,3 +248,19 @@ def test_an_offices_page_links_to_its_users_for_those_who_manage_them(world):
     assert link in page.content.decode()
     page = client_for(world.instructor).get(reverse("organisations:detail", args=[world.hsu_office.pk]))
     assert page.status_code == 200 and reverse("users:list") not in page.content.decode()
+
+
+def test_an_organisation_whose_users_would_not_fit_its_new_kind_keeps_its_kind(world):
+    """GTPP Tala has an agency user: turned into an industry office, that login would register partners and
+    receive stock. The page and the API refuse in words (the database would refuse it too), and nothing changes."""
+    page = client_for(world.province_officer).post(reverse("organisations:edit", args=[world.gtpp_tala.pk]), _form(
+        kind=Kind.DISTRICT_INDUSTRY_OFFICE, regency="63.01", code="GTPP-COVID19-TALA", name="GTPP Tala"))
+    assert page.status_code == 200
+    assert "agency_user" in " ".join(page.context["form"].errors["kind"])
+    response = _api(world.province_officer, "patch", f"{API}/{world.gtpp_tala.pk}",
+                    {"kind": "district_industry_office"})
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["kind"]
+    world.gtpp_tala.refresh_from_db()
+    assert (world.gtpp_tala.kind, world.gtpp_tala.name) == (Kind.TASK_FORCE, "GTPP Covid-19 Kabupaten Tanah Laut")
+    response = _api(world.province_officer, "patch", f"{API}/{world.gtpp_tala.pk}", {"kind": "disaster_agency"})
+    assert response.status_code == 200  # another agency: its agency user still fits
