@@ -7,8 +7,9 @@ expert inspects the output, the accepted suits come to the office's store, 50 go
 force and the rest to the provincial office for evaluation; the certificate (BAST) is downloaded and checked, its
 QR link opened, and the figures read on the dashboard and in the briefing.
 
-Only the office, its officer, the task force and the instructor are made in setup (there is no page that
-creates an office's user account for a district officer); everything else goes through the pages.
+Only the instructor is made in setup. The office, the task force and the district officer's login are made
+through the pages too: the provincial officer registers both organisations and invites the officer, who sets her
+password through the invitation link (the steps of the onboarding test, sigap/tests/onboarding.py).
 """
 
 import datetime
@@ -24,7 +25,6 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from sigap.accounts.models import Role, User
-from sigap.conftest import PHONE_WIDTH, page_width
 from sigap.handovers.models import Handover
 from sigap.organisations.models import Kind as OrganisationKind, Organisation
 from sigap.partners.models import Partner
@@ -33,12 +33,14 @@ from sigap.production.models import Batch
 from sigap.regions.models import Region
 from sigap.stock import ledger
 from sigap.stock.models import Location
+from sigap.tests.onboarding import accept_invitation, fits, invite, open_logins, register_office, success
 from sigap.trainings.models import Training
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "sandi-rahasia-1"
 OFFICER = "tanbu_officer"
+OFFICE = "Dinas Perindustrian dan Perdagangan Kabupaten Tanah Bumbu"
 OFFICE_SHORT = "Disperindag Tanbu"
 TASK_FORCE = "Gugus Tugas Percepatan Penanganan Covid-19 Kabupaten Tanah Bumbu"
 TITLE = "Bimtek Menjahit Baju Hazmat Batulicin"
@@ -72,36 +74,16 @@ INSTRUCTOR = "Hj. Noorhayati"
 
 @pytest.fixture
 def tanbu(live_world):
-    """Setup only: the Tanah Bumbu industry office, its district officer, the regency's task force and an
-    instructor. The test world's health expert (provincial office, 63) inspects the regency's batches."""
+    """Setup only: an instructor in Batu Licin, registered by the provincial officer (the office does not exist
+    yet). The test world's health expert (provincial office, 63) inspects the regency's batches."""
     w = live_world
-    w.tanbu_office = Organisation.objects.create(
-        name="Dinas Perindustrian dan Perdagangan Kabupaten Tanah Bumbu", short_name=OFFICE_SHORT,
-        code="DISPERINDAG-TANBU", kind=OrganisationKind.DISTRICT_INDUSTRY_OFFICE, region_id="63.10",
-        head_name="H. Rahmat Hidayat", head_title="Kepala Dinas Perindustrian dan Perdagangan")
-    w.task_force = Organisation.objects.create(
-        name=TASK_FORCE, short_name="GTPP Tanbu", code="GTPP-COVID19-TANBU", kind=OrganisationKind.TASK_FORCE,
-        region_id="63.10")
-    w.tanbu_officer = User.objects.create_user(
-        username=OFFICER, password=PASSWORD, role=Role.DISTRICT_OFFICER, organisation=w.tanbu_office,
-        first_name="Sari")
     w.tanbu_instructor = person_create(
-        by=w.tanbu_officer, kind="instructor", name=INSTRUCTOR, nik="6310015204800001", sex="P",
+        by=w.province_officer, kind="instructor", name=INSTRUCTOR, nik="6310015204800001", sex="P",
         birth_date=datetime.date(1980, 4, 12), address="Jl. Kodeco", region=Region.objects.get(code="63.10.01.1007"))
     return w
 
 
 # Small steps
-
-
-def fits(page: Page) -> None:
-    width = page_width(page)
-    if width > PHONE_WIDTH:
-        wide = page.evaluate(f"""[...document.querySelectorAll('main *')]
-            .filter(e => e.getBoundingClientRect().right > {PHONE_WIDTH})
-            .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
-                      + (e.name ? '[' + e.name + ']' : '') + ' ' + Math.round(e.getBoundingClientRect().right))""")
-        raise AssertionError(f"{page.url} is {width} px wide on a {PHONE_WIDTH} px screen; too wide: {wide[:8]}")
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
@@ -128,11 +110,6 @@ def menu(page: Page, base: str, label: str, url: str, heading: str) -> None:
     fits(page)
 
 
-def success(page: Page, text) -> None:
-    expect(page.locator(".messages li.success")).to_have_text(text)
-    fits(page)
-
-
 def choose_village(form, prefix: str, district: str, village: str) -> None:
     """Choosing the kecamatan makes htmx fetch its villages into the village select."""
     form.locator(f"select[name={prefix}district]").select_option(district)
@@ -152,6 +129,22 @@ def fill_line(form, index: int, item: str, quantity, field: str = "item") -> Non
 
 
 # The story's chapters
+
+
+def bring_office_on_board(page: Page, base: str, w) -> str:
+    """The provincial officer registers the regency's industry office and its Covid-19 task force, and invites
+    the office's district officer; returns the invitation link the WhatsApp message carries."""
+    w.tanbu_office = Organisation.objects.get(pk=register_office(
+        page, base, name=OFFICE, short_name=OFFICE_SHORT, code="DISPERINDAG-TANBU",
+        kind=OrganisationKind.DISTRICT_INDUSTRY_OFFICE, regency="63.10", head_name="H. Rahmat Hidayat",
+        head_title="Kepala Dinas Perindustrian dan Perdagangan"))
+    open_logins(page, base, office_name=OFFICE)
+    link = invite(page, base, username=OFFICER, first_name="Sari", role=Role.DISTRICT_OFFICER,
+                  organisation=OFFICE_SHORT, phone="0812 5131 0100")
+    w.task_force = Organisation.objects.get(pk=register_office(
+        page, base, name=TASK_FORCE, short_name="GTPP Tanbu", code="GTPP-COVID19-TANBU",
+        kind=OrganisationKind.TASK_FORCE, regency="63.10"))
+    return link
 
 
 def register_partners(page: Page, base: str, w) -> None:
@@ -463,13 +456,16 @@ def test_the_seed_story_through_the_pages_on_a_phone(page: Page, live_server, ta
     page.context.on("request", lambda request: requested.append(request.url))
     page.context.on("response", lambda r: r.status >= 400 and failed.append((r.status, r.url)))
 
-    # The provincial officer keeps the items every district shares: the suit's bill of materials.
+    # The provincial officer brings the regency's office on board and keeps the items every district shares:
+    # the suit's bill of materials.
     sign_in(page, base, w.province_officer.username)
+    invitation = bring_office_on_board(page, base, w)
     set_bill_of_materials(page, base, w)
     sign_out(page, base)
 
-    # The district officer: partners, fabric into the store, the training.
-    sign_in(page, base, OFFICER)
+    # The district officer sets her password through the invitation (signed in at once), then: partners, fabric
+    # into the store, the training.
+    accept_invitation(page, base, invitation, username=OFFICER, password=PASSWORD)
     register_partners(page, base, w)
     receive_fabric(page, base, w)
     training = create_training(page, base, w, today)
@@ -500,6 +496,11 @@ def test_the_seed_story_through_the_pages_on_a_phone(page: Page, live_server, ta
     read_dashboard(page, base, w)
 
     # What the pages wrote.
+    officer = User.objects.get(username=OFFICER)
+    assert (officer.role, officer.organisation, officer.invited_by, officer.is_invited) == (
+        Role.DISTRICT_OFFICER, w.tanbu_office, w.province_officer, False)
+    assert (w.tanbu_office.kind, w.tanbu_office.region_id, w.task_force.kind, w.task_force.region_id) == (
+        OrganisationKind.DISTRICT_INDUSTRY_OFFICE, "63.10", OrganisationKind.TASK_FORCE, "63.10")
     assert set(Partner.objects.filter(assisting_office=w.tanbu_office).values_list("name", flat=True)) == {
         p["name"] for p in PARTNERS}
     assert training.enrolments.filter(kit__isnull=False).count() == len(PARTICIPANTS)
