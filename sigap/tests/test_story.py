@@ -279,7 +279,7 @@ def issue_kits(page: Page, base: str, training, w) -> None:
         row = page.locator("main table.list tbody tr").filter(has_text=data["name"])
         row.get_by_role("link", name="keluarkan paket bahan").click()
         expect(page.locator("main h1")).to_contain_text(data["name"])
-        expect(page.locator("main table.compact")).to_contain_text("75 m")  # 30 suits × 2.5 m
+        expect(page.locator("main table.compact").first).to_contain_text("75 m")  # 30 suits × 2.5 m
         form = page.locator("main form.form")
         form.locator("select[name=office]").select_option(label=OFFICE_SHORT)
         fits(page)
