@@ -5,12 +5,14 @@ prefixed with an apostrophe, so an exported name like "=HYPERLINK(…)" stays te
 """
 
 import csv
+import datetime
 import tempfile
 from collections.abc import Iterable, Sequence
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
@@ -46,14 +48,27 @@ def _csv_lines(header: Sequence[str], rows: Iterable[Sequence]):
         yield writer.writerow([neutralise("" if value is None else value) for value in row])
 
 
-def export_response(fmt: str, filename: str, header: Sequence[str], rows: Iterable[Sequence]):
-    """A download of ``rows`` under ``header``; ``fmt`` is "csv" or "xlsx"."""
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _xlsx_value(sheet, value):
+    """A date as a date cell (Excel sorts and filters it as a date), anything else as it is."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    return neutralise(value)
+
+
+def export_response(fmt: str, filename: str, header: Sequence[str], rows: Iterable[Sequence], *, sheet: str = ""):
+    """A download of ``rows`` under ``header``; ``fmt`` is "csv" or "xlsx". In Excel, ``sheet`` names the sheet,
+    dates are date cells and numbers numbers."""
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)  # rows go to disk as they come
-        sheet = workbook.create_sheet()
-        sheet.append([str(h) for h in header])
+        worksheet = workbook.create_sheet(title=str(sheet)[:31] or None)
+        worksheet.append([str(h) for h in header])
         for row in rows:
-            sheet.append([neutralise(value) for value in row])
+            worksheet.append([_xlsx_value(worksheet, value) for value in row])
         handle = tempfile.TemporaryFile()
         workbook.save(handle)
         handle.seek(0)

@@ -14,6 +14,7 @@ than formulas (``data_only``).
 """
 
 import datetime
+import difflib
 import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
@@ -84,6 +86,11 @@ class Report:
             label = self._labels.get(key)
             self.problems.append(Problem(row, str(label) if label is not None else "", str(message)))
 
+    def add_unknown(self, row: int, key: str, message: str, value, choices: dict) -> None:
+        """A code that is not one of ``choices`` (code -> name): the message, the value as the file has it, and
+        the closest valid codes by code or by name."""
+        self.add(row, key, unknown_code_message(message, value, choices))
+
     def add_refusal(self, row: int, key: str | None, error: DomainError | ValidationError) -> None:
         for message in error.messages if isinstance(error, ValidationError) else [error.message]:
             self.add(row, key, message)
@@ -120,6 +127,33 @@ class Report:
     def refuse_if_any(self) -> None:
         if self.total:
             raise ImportRefused(self.problems, total=self.total)
+
+
+def close_codes(value, choices: dict, *, n: int = 3) -> list[str]:
+    """The codes of ``choices`` (code -> name) closest to ``value``, compared with the codes and with the names."""
+    text = str(value).strip()
+    if not text or not choices:
+        return []
+    found = difflib.get_close_matches(text.upper(), {str(code).upper(): code for code in choices}, n=n, cutoff=0.6)
+    by_upper = {str(code).upper(): code for code in choices}
+    codes = [by_upper[match] for match in found]
+    by_name = {}
+    for code, name in choices.items():
+        by_name.setdefault(_folded(str(name)), code)
+    for match in difflib.get_close_matches(_folded(text), by_name, n=n, cutoff=0.6):
+        if by_name[match] not in codes:
+            codes.append(by_name[match])
+    return codes[:n]
+
+
+def unknown_code_message(message: str, value, choices: dict) -> str:
+    """``message`` with the refused value and, when there are some, the closest valid codes with their names."""
+    text = _("%(message)s (“%(value)s”)") % {"message": message, "value": value}
+    close = close_codes(value, choices)
+    if close:
+        text += " " + _("Did you mean: %(codes)s?") % {
+            "codes": ", ".join(f"{code} ({choices[code]})" for code in close)}
+    return text
 
 
 # Columns --------------------------------------------------------------------------------------------------
@@ -189,6 +223,21 @@ class Column:
 
 def _folded(text: str) -> str:
     return " ".join(text.replace("*", " ").split()).casefold()
+
+
+def read_only_label(label) -> str:
+    """The name of an exported column that an import reads past (a producer's name beside its NIB, a status)."""
+    return _("%(column)s (read only)") % {"column": label}
+
+
+def _is_read_only(name: str) -> bool:
+    """Whether a folded header names a read-only column of an export, in any of SIGAP's languages."""
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            marker = _folded(read_only_label("")).strip()
+        if name.endswith(marker):
+            return True
+    return False
 
 
 def _cell(value, *, field: forms.Field):
@@ -505,7 +554,7 @@ def _header(cells: tuple, columns: Sequence[Column]) -> list[Column | None]:
     for cell in cells:
         name = _folded(str(cell)) if cell is not None else ""
         column = by_name.get(name)
-        if not name:
+        if not name or (column is None and _is_read_only(name)):
             positions.append(None)
         elif column is None:
             unknown.append(str(cell).strip())
@@ -598,27 +647,41 @@ def by_key(queryset, field: str, keys: Iterable) -> dict:
 
 @dataclass(frozen=True)
 class CodeList:
-    """A sheet of valid codes for the template: a title, a header and rows."""
+    """A list of valid codes for the template's code sheet: a title, a header and rows (the code first). With
+    ``column`` (an import column's key) the column's cells offer the codes as a drop-down list."""
 
     title: str
     header: Sequence[str]
     rows: Iterable[Sequence]
+    column: str = ""
+    dropdown_rows: int | None = None  # the drop-down offers only the first rows (the districts before the villages)
 
 
-def template_workbook(columns: Sequence[Column], *, lists: Sequence[CodeList] = ()) -> bytes:
-    """An .xlsx with the columns' names in the user's language on the first sheet (text columns formatted as
-    Text, so Excel keeps leading zeros and 16-digit numbers), a sheet explaining each column, and one sheet per
-    list of valid codes."""
+# A drop-down longer than this is no help (and Excel slows down): the codes stay on the code sheet to look up.
+MAX_DROPDOWN = 1000
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def template_workbook(columns: Sequence[Column], *, lists: Sequence[CodeList] = (), title: str = "") -> bytes:
+    """An .xlsx whose first sheet (``title``) has the columns' names in the user's language (text columns
+    formatted as Text, so Excel keeps leading zeros and 16-digit numbers; date columns as dates), a sheet
+    explaining each column, and a sheet of the valid codes ("Codes") from which the columns that take them offer
+    a drop-down list."""
     workbook = Workbook()
     data = workbook.active
-    data.title = _sheet_title(_("Data"))
+    data.title = _sheet_title(title or _("Data"))
     data.append([str(column.label) for column in columns])
+    letters = {}
     for index, column in enumerate(columns, start=1):
-        letter = get_column_letter(index)
+        letter = letters[column.key] = get_column_letter(index)
         data[f"{letter}1"].font = Font(bold=True)
         data.column_dimensions[letter].width = max(14, len(str(column.label)) + 4)
         if column.is_text:
             data.column_dimensions[letter].number_format = "@"
+        elif isinstance(column.field, forms.DateField):
+            data.column_dimensions[letter].number_format = DATE_FORMAT
+        elif isinstance(column.field, forms.IntegerField):
+            data.column_dimensions[letter].number_format = "0"
     data.freeze_panes = "A2"
 
     guide = workbook.create_sheet(_sheet_title(_("Instructions")))
@@ -632,29 +695,79 @@ def template_workbook(columns: Sequence[Column], *, lists: Sequence[CodeList] = 
     for letter, width in zip("ABCD", (24, 10, 80, 24)):
         guide.column_dimensions[letter].width = width
 
-    for code_list in lists:
-        sheet = workbook.create_sheet(_sheet_title(str(code_list.title)))
-        sheet.append([str(name) for name in code_list.header])
-        for row in code_list.rows:
-            sheet.append([neutralise(value) for value in row])
-        for index in range(1, len(code_list.header) + 1):
-            sheet.column_dimensions[get_column_letter(index)].width = 24
+    if lists:
+        _code_sheet(workbook, data, lists, letters)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def _code_sheet(workbook, data, lists: Sequence[CodeList], letters: dict) -> None:
+    """The code lists one under the other on one sheet, each under its title; a list of at most MAX_DROPDOWN
+    codes becomes its column's drop-down (a warning, not a refusal, for a code typed that is not listed: the
+    import checks every code anyway and names the closest ones)."""
+    codes = workbook.create_sheet(_sheet_title(_("Codes")))
+    quoted = codes.title.replace("'", "''")
+    for code_list in lists:
+        codes.append([str(code_list.title)])
+        codes.cell(row=codes.max_row, column=1).font = Font(bold=True)
+        codes.append([str(name) for name in code_list.header])
+        first = codes.max_row + 1
+        for row in code_list.rows:
+            codes.append([neutralise(value) for value in row])
+        last = codes.max_row
+        codes.append([])
+        if code_list.dropdown_rows is not None:
+            last = min(last, first + code_list.dropdown_rows - 1)
+        if code_list.column in letters and first <= last <= first + MAX_DROPDOWN - 1:
+            letter = letters[code_list.column]
+            validation = DataValidation(
+                type="list", formula1=f"'{quoted}'!$A${first}:$A${last}", allow_blank=True, showErrorMessage=True,
+                errorStyle="warning", errorTitle=_("Not in the list"),
+                error=_("This code is not in the list on the sheet of codes."))
+            validation.add(f"{letter}2:{letter}{settings.SIGAP_IMPORT_MAX_ROWS + 1}")
+            data.add_data_validation(validation)
+    for letter, width in zip("ABC", (24, 40, 24)):
+        codes.column_dimensions[letter].width = width
+
+
 def region_code_lists(user) -> list[CodeList]:
-    """The districts and villages of the user's region as a sheet for a template; none for all of Indonesia."""
+    """The districts and villages of the user's region for a template's code sheet, the districts first; the
+    region column's drop-down offers them all when they are few enough (a regency's), else the districts only (a
+    province's). None for all of Indonesia."""
     if user.region_code is None:  # 90,000 regions: a list to look up, not to scroll
         return []
-    regions = Region.objects.within(user.region_code).filter(level__gte=3).select_related("parent")
+    regions = sorted(Region.objects.within(user.region_code).filter(level__gte=3).select_related("parent"),
+                     key=lambda region: (region.level, region.code))
+    districts = sum(1 for region in regions if region.level == 3)
     return [CodeList(_("Region codes"), [_("Code"), _("Name"), _("In")],
-                     ((region.code, region.label(), region.parent.name) for region in regions))]
+                     [(region.code, region.label(), region.parent.name) for region in regions], column="region",
+                     dropdown_rows=None if len(regions) <= MAX_DROPDOWN else districts)]
 
 
-def template_response(filename: str, columns: Sequence[Column], *, lists: Sequence[CodeList] = ()) -> FileResponse:
-    return FileResponse(io.BytesIO(template_workbook(columns, lists=lists)), as_attachment=True,
+class RegionCodes:
+    """The villages and districts (code -> name) a mistyped region code may have meant, loaded once per import on
+    the first unknown code: those of the user's region, or for all of Indonesia those under the code's regency."""
+
+    def __init__(self, user):
+        self.user = user
+        self._by_scope: dict = {}
+
+    def near(self, value) -> dict:
+        scope = self.user.region_code
+        if scope is None:
+            scope = ".".join(str(value).split(".")[:2])
+            if len(scope) != 5:
+                return {}
+        if scope not in self._by_scope:
+            self._by_scope[scope] = dict(Region.objects.within(scope).filter(level__gte=3)
+                                         .order_by("code").values_list("code", "name"))
+        return self._by_scope[scope]
+
+
+def template_response(filename: str, columns: Sequence[Column], *, lists: Sequence[CodeList] = (),
+                      title: str = "") -> FileResponse:
+    return FileResponse(io.BytesIO(template_workbook(columns, lists=lists, title=title)), as_attachment=True,
                         filename=f"{filename}.xlsx", content_type=XLSX)
 
 
@@ -681,32 +794,50 @@ def create_all(objects: list, model, *, by) -> int:
 IMPORT_BATCH_SIZE = 2000
 
 
-def import_page(request, *, title: str, columns: Sequence[Column], run, done, template_url: str, back_url: str):
+class DuplicateRows(ImportRefused):
+    """Nothing was imported: rows of the file are already recorded. The operator may import it anyway."""
+
+
+def import_page(request, *, title: str, columns: Sequence[Column], run, done, template_url: str, back_url: str,
+                confirm_duplicates: bool = False):
     """The upload page of an import: ``run(rows=…, by=…)`` imports all rows or raises ImportRefused, whose
-    problems the page lists; ``done(count)`` is the message on success, and the page goes back to ``back_url``."""
+    problems the page lists; ``done(count)`` is the message on success, and the page goes back to ``back_url``.
+    With ``confirm_duplicates`` ``run`` also takes ``allow_duplicates``: the page's "import anyway" box, offered
+    once DuplicateRows has listed the rows already recorded."""
     from django.contrib import messages
     from django.shortcuts import redirect, render
 
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, confirm=confirm_duplicates)
     refused = None
     if request.method == "POST" and form.is_valid():
+        extra = {"allow_duplicates": form.cleaned_data["confirm"]} if confirm_duplicates else {}
         try:
-            count = run(rows=read_rows(form.cleaned_data["file"], columns), by=request.user)
+            count = run(rows=read_rows(form.cleaned_data["file"], columns), by=request.user, **extra)
         except ImportRefused as error:
             refused = error
         else:
             messages.success(request, done(count))
             return redirect(back_url)
+    duplicates = isinstance(refused, DuplicateRows)
+    if "confirm" in form.fields and not duplicates:  # offered once the rows already recorded have been listed
+        del form.fields["confirm"]
     return render(request, "import.html", {"title": title, "form": form, "refused": refused, "columns": columns,
+                                           "duplicates": duplicates,
                                            "template_url": template_url, "back_url": back_url})
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Import anyway"), required=False,
+        help_text=gettext_lazy("Only after checking the rows listed as already recorded: they will be recorded "
+                               "a second time."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, confirm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs.update({"accept": ".xlsx," + XLSX})
+        if not confirm:
+            del self.fields["confirm"]
 
     @property
     def max_rows(self) -> int:

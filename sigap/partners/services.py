@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sigap.lib.errors import DomainError
-from sigap.lib.spreadsheet import Report, by_key, create_all
+from sigap.lib.spreadsheet import RegionCodes, Report, by_key, create_all
 from sigap.organisations.models import Organisation
 from sigap.partners.forms import PARTNER_IMPORT_COLUMNS
 from sigap.partners.models import Partner, PartnerProduct, Status
@@ -112,6 +112,7 @@ def partners_import(*, rows, by) -> int:
     rows = list(rows)
     # The form offers districts and villages only.
     regions = by_key(Region.objects.filter(level__gte=3), "code", (row.values.get("region") for row in rows))
+    near_regions = RegionCodes(by)
     offices = {office.code.upper(): office for office in _assisting_offices(by)}
     allowed = {office.pk for office in offices.values()}
     taken = by_key(Partner.objects.only("nib"), "nib", (row.values.get("nib") for row in rows))
@@ -127,11 +128,15 @@ def partners_import(*, rows, by) -> int:
             partner.region = region
             report.check(row.number, "region", _check_address, by=by, region=region)
         elif values.get("region"):
-            report.add(row.number, "region", _("No village or district has this code."))
+            report.add_unknown(row.number, "region", _("No village or district has this code."), values["region"],
+                               near_regions.near(values["region"]))
         if "assisting_office" in values:
             code = values["assisting_office"]
             office = offices.get(code.upper()) if code else by.organisation
-            if report.check(row.number, "assisting_office", _check_assisting_office, office, allowed=allowed):
+            if office is None:
+                report.add_unknown(row.number, "assisting_office", _("Choose an industry office of your region."),
+                                   code, {office.code: office.name for office in offices.values()})
+            elif report.check(row.number, "assisting_office", _check_assisting_office, office, allowed=allowed):
                 partner.assisting_office = office
         nib = values.get("nib")
         if nib in taken:

@@ -17,7 +17,7 @@ from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
 from sigap.lib.history import history_entries
 from sigap.lib.phone import display_phone, mask_phone, whatsapp_link
-from sigap.lib.spreadsheet import CodeList, import_page, region_code_lists, template_response
+from sigap.lib.spreadsheet import CodeList, import_page, read_only_label, region_code_lists, template_response
 from sigap.organisations.models import Organisation
 from sigap.partners.forms import PARTNER_IMPORT_COLUMNS, PartnerFilterForm, PartnerForm, PartnerProductFormSet
 from sigap.partners.models import Partner, PartnerProduct, Sector, Status
@@ -61,11 +61,11 @@ def partner_export(request):
         partners = filters.apply(partners)
     partners = partners.order_by("name", "pk")
     with_phone = request.user.can_see_phone
-    header = [_("Business name"), _("NIB"), _("Owner"), _("Address"), _("Village or district"), _("Regency/city"),
-              _("Sector"), _("Status"), _("Assisting office"), _("Date joined"), _("Products (per week)")]
-    if with_phone:
-        header.insert(4, _("Phone/WhatsApp"))
-    return export_response(fmt, "mitra-ikm", header, _export_rows(partners, with_phone=with_phone))
+    header = [str(column.label) for column in PARTNER_IMPORT_COLUMNS if with_phone or column.key != "phone"]
+    header += [read_only_label(label) for label in (_("Village or district"), _("Regency/city"), _("Status"),
+                                                    _("Assisting office"), _("Products (per week)"))]
+    return export_response(fmt, "mitra-ikm", header, _export_rows(partners, with_phone=with_phone),
+                           sheet=_("IKM partners"))
 
 
 EXPORT_CHUNK = 2000
@@ -73,12 +73,13 @@ EXPORT_CHUNK = 2000
 
 def _export_rows(partners, *, with_phone: bool):
     """Plain values rather than model instances (a hundred thousand rows in seconds), with the products of each
-    chunk of partners in one query."""
+    chunk of partners in one query. The columns are the import template's (so an edited export imports back),
+    then read-only ones."""
     sectors, statuses = dict(Sector.choices), dict(Status.choices)
     values = partners.values_list(
-        "pk", "name", "nib", "owner_name", "address", "phone", "region__kind", "region__name", "region__level",
-        "region__parent__name", "region__parent__parent__name", "sector", "status", "assisting_office__name",
-        "joined_on",
+        "pk", "name", "nib", "owner_name", "address", "phone", "region_id", "region__kind", "region__name",
+        "region__level", "region__parent__name", "region__parent__parent__name", "sector", "status",
+        "assisting_office__code", "assisting_office__name", "joined_on",
     )
     chunk = []
     for row in values.iterator(chunk_size=EXPORT_CHUNK):
@@ -95,13 +96,13 @@ def _export_chunk(chunk, sectors, statuses, with_phone):
                                        .values_list("partner_id", "item__name", "weekly_capacity")
                                        .order_by("partner_id", "item__name")):
         products[partner_id].append(f"{item} {capacity}")
-    for (pk, name, nib, owner, address, phone, kind, region_name, level, parent_name, grandparent_name, sector,
-         status, office, joined_on) in chunk:
-        row = [name, nib, owner, address, region_label(kind, region_name),
-               (grandparent_name if level == 4 else parent_name) or "", str(sectors.get(sector, sector)),
-               str(statuses.get(status, status)), office, joined_on.isoformat(), "; ".join(products[pk])]
+    for (pk, name, nib, owner, address, phone, region, kind, region_name, level, parent_name, grandparent_name,
+         sector, status, office_code, office, joined_on) in chunk:
+        row = [name, nib, owner, address, region, str(sectors.get(sector, sector)), joined_on, office_code,
+               region_label(kind, region_name), (grandparent_name if level == 4 else parent_name) or "",
+               str(statuses.get(status, status)), office, "; ".join(products[pk])]
         if with_phone:
-            row.insert(4, display_phone(phone))
+            row.insert(3, display_phone(phone))
         yield row
 
 
@@ -214,9 +215,11 @@ def partner_import(request):
 def partner_import_template(request):
     """The Excel template, with the sectors, the offices and the regions the officer may use."""
     require_officer(request.user)
-    return template_response("impor-mitra-ikm", PARTNER_IMPORT_COLUMNS, lists=[
+    return template_response("impor-mitra-ikm", PARTNER_IMPORT_COLUMNS, title=_("IKM partners"), lists=[
         CodeList(_("Offices"), [_("Code"), _("Name")], Organisation.objects.visible_to(request.user)
-                 .industry_offices().values_list("code", "name")),
+                 .industry_offices().values_list("code", "name"), column="assisting_office"),
+        CodeList(_("Sectors"), [_("Code"), _("Name")], [(code, str(label)) for code, label in Sector.choices],
+                 column="sector"),
         *region_code_lists(request.user),
     ])
 

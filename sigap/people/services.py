@@ -2,7 +2,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sigap.lib.errors import DomainError
-from sigap.lib.spreadsheet import Report, by_key, create_all
+from sigap.lib.spreadsheet import RegionCodes, Report, by_key, create_all
 from sigap.regions.models import Region, code_within
 from sigap.people.forms import PERSON_IMPORT_COLUMNS, check_nik, check_nik_is_new, nik_taken_message
 from sigap.people.models import Kind, Person
@@ -81,6 +81,7 @@ def people_import(*, rows, by) -> int:
     rows = list(rows)
     # The form offers districts and villages only.
     regions = by_key(Region.objects.filter(level__gte=3), "code", (row.values.get("region") for row in rows))
+    near_regions = RegionCodes(by)
     taken = by_key(Person.objects.only("nik", "region"), "nik", (row.values.get("nik") for row in rows))
     taken_messages = {}  # by the holder's region: its office is looked up once, not for every row
     first_row_of = {}
@@ -95,7 +96,8 @@ def people_import(*, rows, by) -> int:
             person.region = region
             report.check(row.number, "region", _check_address, by=by, region=region)
         elif values.get("region"):
-            report.add(row.number, "region", _("No village or district has this code."))
+            report.add_unknown(row.number, "region", _("No village or district has this code."), values["region"],
+                               near_regions.near(values["region"]))
         nik = values.get("nik")
         if nik:
             for field, message in check_nik(nik, birth_date=values.get("birth_date"), sex=values.get("sex")):

@@ -11,7 +11,7 @@ from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
 from sigap.lib.history import history_entries
 from sigap.lib.phone import display_phone
-from sigap.lib.spreadsheet import import_page, region_code_lists, template_response
+from sigap.lib.spreadsheet import import_page, read_only_label, region_code_lists, template_response
 from sigap.people.forms import PERSON_IMPORT_COLUMNS, PersonFilterForm, PersonForm
 from sigap.people.models import Person
 from sigap.people.services import people_import, person_create, person_update
@@ -47,18 +47,21 @@ def person_export(request):
         people = filters.apply(people)
     people = people.select_related("region__parent").order_by("name", "pk")
     user = request.user
-    header = [_("Name")] + ([_("NIK")] if user.can_see_nik else []) + [_("Sex"), _("Role"), _("Address"),
-                                                                         _("Village or district")]
-    header += [_("Phone/WhatsApp")] if user.can_see_phone else []
+    # The NIK and the whole birth date (digits 7 to 12 of the NIK) for the roles that see the NIK only.
+    shown = [column for column in PERSON_IMPORT_COLUMNS
+             if (column.key not in {"nik", "birth_date"} or user.can_see_nik)
+             and (column.key != "phone" or user.can_see_phone)]
+    header = [str(column.label) for column in shown] + [read_only_label(_("Village or district"))]
 
     def rows():
+        """The import template's columns (an edited export imports back), then the region's name."""
         for person in people.iterator(chunk_size=1000):
-            row = [person.name] + ([person.nik] if user.can_see_nik else [])
-            row += [person.get_sex_display(), person.get_kind_display(), person.address, person.region.label()]
-            row += [display_phone(person.phone)] if user.can_see_phone else []
-            yield row
+            values = {"name": person.name, "nik": person.nik, "sex": person.get_sex_display(),
+                      "birth_date": person.birth_date, "kind": person.get_kind_display(), "address": person.address,
+                      "region": person.region_id, "phone": display_phone(person.phone)}
+            yield [values[column.key] for column in shown] + [person.region.label()]
 
-    return export_response(fmt, "orang", header, rows())
+    return export_response(fmt, "orang", header, rows(), sheet=_("Participants"))
 
 
 @login_required
@@ -134,4 +137,5 @@ def person_import(request):
 def person_import_template(request):
     """The Excel template, with the regions the officer may use."""
     require_officer(request.user)
-    return template_response("impor-orang", PERSON_IMPORT_COLUMNS, lists=region_code_lists(request.user))
+    return template_response("impor-orang", PERSON_IMPORT_COLUMNS, title=_("Participants"),
+                             lists=region_code_lists(request.user))

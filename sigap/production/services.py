@@ -11,7 +11,9 @@ from sigap.dashboards.models import Measure
 from sigap.items.models import Item
 from sigap.lib.dates import check_document_date
 from sigap.lib.errors import DomainError
-from sigap.lib.spreadsheet import ImportRefused, Report, by_key
+from sigap.lib.spreadsheet import (
+    LOOKUP_CHUNK, MAX_PROBLEMS_SHOWN, DuplicateRows, ImportRefused, Problem, Report, by_key,
+)
 from sigap.regions.models import code_within
 from sigap.partners.models import Partner
 from sigap.people.models import Kind as PersonKind, Person
@@ -110,7 +112,7 @@ def _import_producer(row, report: Report, *, partners: dict, people: dict):
 
 
 @transaction.atomic
-def production_import(*, rows, by) -> int:
+def production_import(*, rows, by, allow_duplicates: bool = False) -> int:
     """Record the production reports of an Excel import, all or none (``rows`` from ``read_rows`` with
     PRODUCTION_IMPORT_COLUMNS).
 
@@ -119,6 +121,10 @@ def production_import(*, rows, by) -> int:
     (nor another row). As on the form, the producer is an active partner or a participant the officer sees, and the
     product is active. Producers, products and codes are looked up once for the whole file; batches are written in
     bulk and numbered like production_record's. Returns how many were recorded.
+
+    A row whose producer, product, date and quantity a batch already has is a report already recorded (the same
+    file uploaded twice): the file is refused with those rows (DuplicateRows) unless ``allow_duplicates``, the
+    operator's confirmation after seeing them.
     """
     if not by.is_officer:
         raise DomainError(_("Only industry office staff import production reports."))
@@ -132,7 +138,8 @@ def production_import(*, rows, by) -> int:
     codes = [(row.values.get("code") or "").strip().upper() for row in rows]
     taken = by_key(Batch.objects.only("code"), "code", codes)
     first_row_of = {}
-    reports = []
+    reports, numbers = [], []
+    product_codes = None  # code -> name of the products, loaded for the first unknown code
     today = timezone.localdate()
     for row, code in zip(rows, codes):
         report.add_row(row)
@@ -143,7 +150,10 @@ def production_import(*, rows, by) -> int:
         product = products.get(values.get("product"))
         if values.get("product"):
             if product is None:
-                report.add(number, "product", _("No active product has this code."))
+                if product_codes is None:
+                    product_codes = dict(Item.objects.products().active().values_list("code", "name"))
+                report.add_unknown(number, "product", _("No active product has this code."), values["product"],
+                                   product_codes)
             else:
                 report.check(number, "product", _check_product, product)
         if "quantity" in values:
@@ -158,7 +168,10 @@ def production_import(*, rows, by) -> int:
             first_row_of[code] = number
         if not report:
             reports.append((code, producer, product, values["quantity"], values["produced_on"], values["note"]))
+            numbers.append(number)
     report.refuse_if_any()
+    if not allow_duplicates:
+        _refuse_recorded(reports, numbers)
     del rows
     try:
         with transaction.atomic():
@@ -167,6 +180,40 @@ def production_import(*, rows, by) -> int:
         raise ImportRefused.file(_("Someone recorded a batch with one of these codes while the file was checked; "
                                    "upload it again to see which.")) from None
     return len(reports)
+
+
+def _natural_key(producer, product, produced_on, quantity) -> tuple:
+    kind = "partner" if isinstance(producer, Partner) else "person"
+    return kind, producer.pk, product.pk, produced_on, quantity
+
+
+def _refuse_recorded(reports: list[tuple], numbers: list[int]) -> None:
+    """Raises DuplicateRows listing the rows whose producer, product, date and quantity a batch already has; the
+    batches are looked up by the file's dates and products in a few queries."""
+    wanted = {_natural_key(producer, product, produced_on, quantity): None
+              for _code, producer, product, quantity, produced_on, _note in reports}
+    if not wanted:
+        return
+    dates = sorted({key[3] for key in wanted})
+    products = sorted({key[2] for key in wanted})
+    for start in range(0, len(dates), LOOKUP_CHUNK):
+        for partner, person, product, produced_on, quantity, code in (
+                Batch.objects.filter(produced_on__in=dates[start:start + LOOKUP_CHUNK], product_id__in=products)
+                .values_list("producer_partner_id", "producer_person_id", "product_id", "produced_on", "quantity",
+                             "code").order_by("pk")):
+            key = ("partner", partner, product, produced_on, quantity) if partner else (
+                "person", person, product, produced_on, quantity)
+            if key in wanted and wanted[key] is None:
+                wanted[key] = code
+    problems = []
+    for (_code, producer, product, quantity, produced_on, _note), number in zip(reports, numbers):
+        recorded = wanted[_natural_key(producer, product, produced_on, quantity)]
+        if recorded is not None:
+            problems.append(Problem(number, "", _(
+                "Already recorded as batch %(code)s: the same producer, product, date and quantity.") % {
+                "code": recorded}))
+    if problems:
+        raise DuplicateRows(problems[:MAX_PROBLEMS_SHOWN], total=len(problems))
 
 
 def _reserve_pks(count: int) -> list[int]:

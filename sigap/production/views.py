@@ -12,7 +12,7 @@ from sigap.accounts.models import Role
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
-from sigap.lib.spreadsheet import CodeList, import_page, template_response
+from sigap.lib.spreadsheet import CodeList, import_page, read_only_label, template_response
 from sigap.partners.models import Partner
 from sigap.production.forms import PRODUCTION_IMPORT_COLUMNS, BatchFilterForm, BatchForm
 from sigap.production.models import Batch
@@ -55,24 +55,32 @@ def batch_export(request):
     """The batch list with the current filters, with what inspection accepted of each."""
     _filters, batches = _listed_batches(request)
     batches = batches.select_related("product", "producer_partner", "producer_person", "training", "inspection")
-    header = [_("Batch code"), _("Date produced"), _("Producer"), _("Product"), _("Quantity"), _("Accepted"),
-              _("Rejected"), _("Status"), _("Training"), _("Note")]
+    with_nik = request.user.can_see_nik
+    header = [str(column.label) for column in PRODUCTION_IMPORT_COLUMNS if with_nik or column.key != "person_nik"]
+    header += [read_only_label(label) for label in (_("Producer"), _("Product"), _("Accepted"), _("Rejected"),
+                                                    _("Status"), _("Training"))]
 
     def rows():
+        """The import template's columns (an edited export imports back), then read-only ones."""
         for batch in batches.order_by("-produced_on", "-pk").iterator(chunk_size=1000):
             inspection = getattr(batch, "inspection", None)
-            yield [batch.code, batch.produced_on.isoformat(), batch.producer.name, batch.product.name, batch.quantity,
-                   inspection.accepted if inspection else None, inspection.rejected if inspection else None,
-                   batch.get_status_display(), batch.training.title if batch.training else "", batch.note]
+            partner, person = batch.producer_partner, batch.producer_person
+            row = [batch.code, partner.nib if partner else ""]
+            row += [person.nik if person else ""] if with_nik else []
+            row += [batch.product.code, batch.quantity, batch.produced_on, batch.note,
+                    batch.producer.name if batch.producer else "", batch.product.name,
+                    inspection.accepted if inspection else None, inspection.rejected if inspection else None,
+                    batch.get_status_display(), batch.training.title if batch.training else ""]
+            yield row
 
-    return export_response(requested_format(request), "produksi", header, rows())
+    return export_response(requested_format(request), "produksi", header, rows(), sheet=_("Production reports"))
 
 
 @login_required
 def batch_detail(request, pk):
     batch = get_object_or_404(
         Batch.objects.visible_to(request.user).select_related(
-            "product", "producer_partner", "producer_person", "reported_by", "location"),
+            "product", "producer_partner", "producer_person", "training", "reported_by", "location"),
         pk=pk,
     )
     inspection = getattr(batch, "inspection", None)
@@ -116,15 +124,18 @@ def batch_import(request):
         request, title=_("Import production reports"), columns=PRODUCTION_IMPORT_COLUMNS, run=production_import,
         done=lambda count: ngettext("%(count)s batch recorded; it now awaits inspection.",
                                     "%(count)s batches recorded; they now await inspection.", count) % {"count": count},
-        template_url=reverse("production:import-template"), back_url=reverse("production:list"))
+        template_url=reverse("production:import-template"), back_url=reverse("production:list"),
+        confirm_duplicates=True)
 
 
 @login_required
 def batch_import_template(request):
     """The Excel template, with the products and the officer's active partners."""
     require_officer(request.user)
-    return template_response("impor-produksi", PRODUCTION_IMPORT_COLUMNS, lists=[
-        CodeList(_("Products"), [_("Code"), _("Name")], Item.objects.products().active().values_list("code", "name")),
+    return template_response("impor-produksi", PRODUCTION_IMPORT_COLUMNS, title=_("Production reports"), lists=[
+        CodeList(_("Products"), [_("Code"), _("Name")], Item.objects.products().active().values_list("code", "name"),
+                 column="product"),
         CodeList(_("IKM partners"), [_("NIB"), _("Name")],
-                 Partner.objects.visible_to(request.user).active().order_by("name").values_list("nib", "name")),
+                 Partner.objects.visible_to(request.user).active().order_by("name").values_list("nib", "name"),
+                 column="partner_nib"),
     ])

@@ -158,12 +158,13 @@ def test_the_template_has_the_header_a_guide_and_the_code_lists_with_formulas_ne
     content = template_workbook([Column("nik", forms.CharField(label="NIK")), *COLUMNS], lists=[
         CodeList("Products", ["Code", "Name"], [("baju-hazmat", "=HYPERLINK(\"http://evil\")")])])
     workbook = load_workbook(io.BytesIO(content))
-    data, guide, products = workbook.worksheets
+    data, guide, codes = workbook.worksheets
     assert [cell.value for cell in data[1]] == ["NIK"] + HEADER and data.max_row == 1
     assert data.column_dimensions["A"].number_format == "@"  # Excel keeps leading zeros and 16 digits
     assert data.column_dimensions["C"].number_format != "@"  # a number column stays a number
     assert ["Name", "yes"] in [[row[0], row[1]] for row in guide.iter_rows(values_only=True)]
-    assert products["B2"].value.startswith("'=")
+    assert codes.title == "Codes" and codes["A1"].value == "Products" and codes["A3"].value == "baju-hazmat"
+    assert codes["B3"].value.startswith("'=")
     # A filled template reads back.
     data.append(["6301034502010001", "Masker", 4, datetime.date(2020, 6, 1), None])
     buffer = io.BytesIO()

@@ -79,13 +79,16 @@ def test_an_address_or_an_office_outside_the_officers_region_is_refused(world):
     paser_office = [*ROW[:1], "9120001230011", *ROW[2:8], "DISPERINDAG-PASER"]
     assert problems(world.tala_officer, hsu, paser_office) == [
         (2, "Region code", "This address is outside your region."),
-        (3, "Assisting office code", "Choose an industry office of your region."),
+        (3, "Assisting office code", "Choose an industry office of your region. (“DISPERINDAG-PASER”) Did you "
+                                     "mean: DISPERIN-KALSEL (Dinas Perindustrian Provinsi Kalimantan Selatan), "
+                                     "DISNAKERIND-TALA (Disnakerind Kabupaten Tanah Laut)?"),
     ]
 
 
 @pytest.mark.parametrize("column, value, message", [
-    (5, "99.99.99", "No village or district has this code."),
-    (5, "63.01", "No village or district has this code."),  # a regency is not an address
+    (5, "99.99.99", "No village or district has this code. (“99.99.99”)"),
+    (5, "63.01", "No village or district has this code. (“63.01”) Did you mean: 63.01.11 (Bumi Makmur), "
+                 "63.01.10 (Bajuin), 63.01.09 (Batu Ampar)?"),  # a regency is not an address
     (6, "bakery", "Select a valid choice. bakery is not one of the available choices."),
     (7, "kemarin", "Enter a valid date."),
     (3, "12345", "Enter an Indonesian phone number, e.g. 0812-3456-7890 or +62 812 3456 7890."),

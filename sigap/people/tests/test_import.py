@@ -75,7 +75,8 @@ def test_duplicate_niks_in_the_file_and_in_sigap_are_refused(world):
 
 @pytest.mark.parametrize("column, value, message", [
     (6, "63.08.05.1001", "This address is outside your region."),
-    (6, "63.01.03.9999", "No village or district has this code."),
+    (6, "63.01.03.9999", "No village or district has this code. (“63.01.03.9999”) Did you mean: 63.01.03.2029 "
+                         "(Pemuda), 63.01.03.2009 (Tampang), 63.01.09 (Batu Ampar)?"),
     (3, timezone.localdate() + datetime.timedelta(days=1), "The birth date cannot be in the future."),
     (4, "boss", "Select a valid choice. boss is not one of the available choices."),
 ])

@@ -13,7 +13,8 @@ from sigap.production.services import production_record
 from sigap.quality.services import inspection_record
 
 DAY = datetime.date(2020, 6, 1)
-CODE, PRODUCER, QUANTITY, ACCEPTED, REJECTED, NOTE = 0, 2, 4, 5, 6, 9
+# The import template's columns (code, partner NIB, participant NIK, product, quantity, date, note), then read-only ones.
+CODE, QUANTITY, DATE, NOTE, PRODUCER, ACCEPTED, REJECTED = 0, 4, 5, 6, 7, 9, 10
 
 
 @pytest.fixture
@@ -76,7 +77,10 @@ def test_the_excel_export_opens_with_the_same_rows(batches):
     csv_rows = download_rows(client.get(reverse("production:export")))
     xlsx_rows = download_rows(client.get(reverse("production:export"), {"format": "xlsx"}))
     assert xlsx_rows[0] == csv_rows[0] and len(xlsx_rows) == 4
-    assert [[("" if cell is None else str(cell)) for cell in row] for row in xlsx_rows[1:]] == csv_rows[1:]
+    assert all(isinstance(row[DATE], datetime.datetime) for row in xlsx_rows[1:])  # a date cell, not a text
+    assert all(isinstance(row[QUANTITY], int) for row in xlsx_rows[1:])
+    assert [[("" if cell is None else cell.date().isoformat() if isinstance(cell, datetime.datetime) else str(cell))
+             for cell in row] for row in xlsx_rows[1:]] == csv_rows[1:]
 
 
 def test_an_unknown_format_falls_back_to_csv(batches):

@@ -77,7 +77,7 @@ def test_one_bad_row_imports_nothing_and_the_page_names_its_row_and_column(world
     (5, timezone.localdate() + datetime.timedelta(days=1), "The date cannot be in the future."),
     (5, "besok", "Enter a valid date."),
     (3, "kain-sasirangan", "Choose a product, not a raw material."),
-    (3, "payung", "No active product has this code."),
+    (3, "payung", "No active product has this code. (“payung”)"),
     (1, "9120001230005", "No active IKM partner with this NIB in your region."),  # an HSU partner
     (2, "6301034502010001", "Choose either a partner or a participant."),
     (0, "x" * 41, "Ensure this value has at most 40 characters (it has 41)."),
