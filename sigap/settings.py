@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sigap.accounts.drafts.ExpiredSessionMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "sigap.twofactor.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -151,6 +152,8 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = envint("SIGAP_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SIGAP_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A refused form (an expired CSRF token, often an ended session) gets SIGAP's own page, in the user's language.
+CSRF_FAILURE_VIEW = "sigap.accounts.csrf.csrf_failure"
 
 # Sign-in throttle (sigap.accounts.throttle, the login page and the API's token endpoint): after this many failures
 # for one username from one address, each further attempt from there waits one minute, then two, four… at most
