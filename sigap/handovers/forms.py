@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.handovers.models import RECEIVER_KINDS, Purpose, SupplyRequest
 from sigap.items.models import Item
+from sigap.lib.lines import DocumentLinesFormSet, lines_formset
 from sigap.lib.widgets import date_input
 from sigap.organisations.models import Organisation
 from sigap.production.models import Batch
@@ -49,20 +50,19 @@ class HandoverLineForm(forms.Form):
             self.fields["batch"].queryset = Batch.objects.visible_to(user).filter(status="inspected")
 
 
-class BaseHandoverLineFormSet(forms.BaseFormSet):
+class BaseHandoverLineFormSet(DocumentLinesFormSet):
     def clean(self):
         if any(self.errors):
             return
-        if not any(f.cleaned_data for f in self.forms):
+        if not self.kept_forms():
             raise forms.ValidationError(_("Add at least one line."))
 
     def lines(self):
         return [(f.cleaned_data["product"], f.cleaned_data["quantity"], f.cleaned_data.get("batch"))
-                for f in self.forms if f.cleaned_data]
+                for f in self.kept_forms()]
 
 
-HandoverLineFormSet = forms.formset_factory(HandoverLineForm, formset=BaseHandoverLineFormSet, extra=3, max_num=30,
-                                            validate_max=True)
+HandoverLineFormSet = lines_formset(HandoverLineForm, formset=BaseHandoverLineFormSet)
 
 
 class VoidForm(forms.Form):

@@ -19,6 +19,7 @@ from sigap.handovers.models import Handover, ProductionOrder, Status, SupplyRequ
 from sigap.items.models import Item
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, local_time, requested_format
+from sigap.lib.lines import bound_lines
 from sigap.lib.pdf import pdf_response
 from sigap.partners.models import Partner
 
@@ -116,7 +117,7 @@ def handover_detail(request, pk):
 def handover_create(request):
     require_officer(request.user)
     form = HandoverForm(request.POST or None, user=request.user)
-    lines = HandoverLineFormSet(request.POST or None, prefix="lines", form_kwargs={"user": request.user})
+    lines = bound_lines(HandoverLineFormSet, request, form, form_kwargs={"user": request.user})
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         try:
             with transaction.atomic():

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.items.models import Item
 from sigap.lib.filters import ListFilterForm
+from sigap.lib.lines import DocumentLinesFormSet, lines_formset
 from sigap.lib.widgets import date_input
 from sigap.organisations.models import Organisation
 from sigap.partners.models import Partner
@@ -21,21 +22,27 @@ class LineForm(forms.Form):
                                   max_value=MAX_QUANTITY)
 
 
-class BaseLineFormSet(forms.BaseFormSet):
+class BaseLineFormSet(DocumentLinesFormSet):
     def clean(self):
         if any(self.errors):
             return
-        items = [f.cleaned_data["item"] for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        if not items:
+        kept = self.kept_forms()
+        if not kept:
             raise forms.ValidationError(_("Add at least one line."))
-        if len(items) != len(set(items)):
+        seen = set()
+        for form in kept:
+            item = form.cleaned_data["item"]
+            if item in seen:
+                form.add_error("item", _("Each item may appear on one line only."))
+            seen.add(item)
+        if len(seen) != len(kept):
             raise forms.ValidationError(_("Each item may appear on one line only."))
 
     def lines(self):
-        return [(f.cleaned_data["item"], f.cleaned_data["quantity"]) for f in self.forms if f.cleaned_data]
+        return [(f.cleaned_data["item"], f.cleaned_data["quantity"]) for f in self.kept_forms()]
 
 
-LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=3, max_num=30, validate_max=True)
+LineFormSet = lines_formset(LineForm, formset=BaseLineFormSet)
 
 
 class _OfficeDocumentForm(forms.Form):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sigap.accounts.access import require_officer, require_region_scope
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, local_time, requested_format
+from sigap.lib.lines import bound_lines
 from sigap.production.selectors import material_yield
 from sigap.stock import services
 from sigap.stock.forms import (
@@ -120,7 +121,7 @@ def document_detail(request, pk):
 def _document_view(request, *, form_class, record, template_title):
     require_officer(request.user)
     form = form_class(request.POST or None, user=request.user)
-    lines = LineFormSet(request.POST or None, prefix="lines")
+    lines = bound_lines(LineFormSet, request, form)
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         try:
             with transaction.atomic():
