@@ -24,8 +24,9 @@ from sigap.organisations.services import check_office_staff
 from sigap.partners.models import Partner, PartnerProduct
 from sigap.production.models import Batch
 from sigap.stock import ledger
-from sigap.stock.models import PostingKind
-from sigap.stock.services import location_for_office
+from sigap.regions.models import code_within
+from sigap.stock.models import Balance, Location, LocationKind, PostingKind
+from sigap.stock.services import location_for_office, transfer_gather
 
 ROMAN_MONTHS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -134,6 +135,72 @@ def handover_create(*, office: Organisation, receiver: Organisation, giver_name:
     if request is not None:
         _update_request_status(request)
     return handover
+
+
+@dataclass(frozen=True)
+class Move:
+    """Goods to bring into the office's store before a handover: from a workshop or a participant's home."""
+    source: Location
+    product: object
+    quantity: int
+
+
+GATHERED_FROM = (LocationKind.PARTNER_WORKSHOP, LocationKind.PERSON_HOME)
+
+
+def handover_gathering_plan(*, office: Organisation, lines: list[tuple], by) -> list[Move] | None:
+    """What to move into the office's store so that a handover's lines are covered: from the partners' workshops
+    and participants' homes of the office's region that the officer sees, the fullest first. An empty list when
+    the store already holds enough; None when the region together does not."""
+    totals = defaultdict(int)
+    for product, quantity, _batch in lines:
+        totals[product] += quantity
+    store = location_for_office(office)
+    moves = []
+    for product, quantity in totals.items():
+        missing = quantity - int(ledger.on_hand(product, store))
+        if missing <= 0:
+            continue
+        held = (Balance.objects.filter(item=product, quantity__gte=1, location__kind__in=GATHERED_FROM,
+                                       location__in=Location.objects.visible_to(by))
+                .select_related("location").order_by("-quantity", "location__name", "pk"))
+        for balance in held:
+            if missing <= 0:
+                break
+            if not code_within(balance.location.region_id, office.region_id):
+                continue
+            take = min(missing, int(balance.quantity))  # whole pieces, as a handover counts them
+            moves.append(Move(balance.location, product, take))
+            missing -= take
+        if missing > 0:
+            return None
+    return moves
+
+
+def plan_key(moves: list[Move]) -> str:
+    """The plan as the confirmation page showed it, so what is posted is what the officer confirmed."""
+    return ";".join(f"{m.source.pk}:{m.product.pk}:{m.quantity}" for m in moves)
+
+
+@transaction.atomic
+def handover_create_gathered(*, office: Organisation, lines: list[tuple], by, confirmed_plan: str,
+                             handed_over_on: datetime.date, **fields) -> Handover:
+    """Move the goods a handover needs from the region's workshops and homes into the office's store, then hand
+    them over: one transfer document and the handover, posted in one transaction through the ledger. If either
+    part is refused nothing stays, and the certificate number is used only when both succeed. The plan must be
+    the one the officer confirmed; stock that moved in the meantime asks for a new confirmation."""
+    _check_officer_of(by=by, office=office)
+    moves = handover_gathering_plan(office=office, lines=lines, by=by)
+    if moves is None:
+        raise DomainError(_("The office's region does not hold enough of these goods, not even in the workshops "
+                            "and participants' homes."))
+    if plan_key(moves) != confirmed_plan:
+        raise DomainError(_("Stock has changed since the transfer was shown; check it again."))
+    if moves:
+        transfer_gather(office=office, destination=location_for_office(office), date=handed_over_on, by=by,
+                        lines=[(m.source, m.product, m.quantity) for m in moves],
+                        note=_("Gathered into the store for a handover"))
+    return handover_create(office=office, lines=lines, by=by, handed_over_on=handed_over_on, **fields)
 
 
 @transaction.atomic

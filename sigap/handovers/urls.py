@@ -6,6 +6,7 @@ app_name = "handovers"
 urlpatterns = [
     path("", views.handover_list, name="list"),
     path("new/", views.handover_create, name="create"),
+    path("new/gather/", views.handover_gather, name="gather"),
     path("export/", views.handover_export, name="export"),
     path("<int:pk>/", views.handover_detail, name="detail"),
     path("<int:pk>/bast.pdf", views.certificate, name="certificate"),

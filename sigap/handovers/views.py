@@ -22,6 +22,7 @@ from sigap.lib.export import export_response, local_time, requested_format
 from sigap.lib.lines import bound_lines
 from sigap.lib.pdf import pdf_response
 from sigap.partners.models import Partner
+from sigap.stock.ledger import InsufficientStock
 
 PAGE_SIZE = 25
 
@@ -118,16 +119,61 @@ def handover_create(request):
     require_officer(request.user)
     form = HandoverForm(request.POST or None, user=request.user)
     lines = bound_lines(HandoverLineFormSet, request, form, form_kwargs={"user": request.user})
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
+    may_gather = False
+    # "back" comes from the transfer's confirmation page: show the form again with its values, record nothing.
+    if request.method == "POST" and "back" not in request.POST and form.is_valid() and lines.is_valid():
         try:
             with transaction.atomic():
                 handover = services.handover_create(by=request.user, lines=lines.lines(), **form.cleaned_data)
+        except InsufficientStock as error:
+            show_on_form(form, error)
+            # The goods may still be at a partner's workshop or a participant's home: offer to bring them in.
+            may_gather = bool(services.handover_gathering_plan(office=form.cleaned_data["office"],
+                                                               lines=lines.lines(), by=request.user))
         except DomainError as error:
             show_on_form(form, error)
         else:
             messages.success(request, _("Handover %(number)s recorded.") % {"number": handover.number})
             return redirect(handover)
-    return render(request, "handovers/handover_form.html", {"form": form, "lines": lines})
+    return render(request, "handovers/handover_form.html", {"form": form, "lines": lines, "may_gather": may_gather})
+
+
+CONFIRMATION_FIELDS = ("csrfmiddlewaretoken", "plan", "confirm", "back")
+
+
+def _posted_values(request) -> list[tuple[str, str]]:
+    """The handover form's values as they were posted, carried through the confirmation page unchanged."""
+    return [(name, value) for name, values in request.POST.lists() if name not in CONFIRMATION_FIELDS
+            for value in values]
+
+
+@login_required
+@require_POST
+def handover_gather(request):
+    """Transfer the goods from where they are to the store, then hand them over: first a page that lists the
+    transfer and the handover, then, once confirmed, both in one service call."""
+    require_officer(request.user)
+    form = HandoverForm(request.POST, user=request.user)
+    lines = HandoverLineFormSet(request.POST, prefix="lines", form_kwargs={"user": request.user})
+    if not (form.is_valid() and lines.is_valid()):
+        return render(request, "handovers/handover_form.html", {"form": form, "lines": lines})
+    office = form.cleaned_data["office"]
+    if "confirm" in request.POST:
+        try:
+            handover = services.handover_create_gathered(by=request.user, lines=lines.lines(),
+                                                         confirmed_plan=request.POST.get("plan", ""),
+                                                         **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Goods moved into the store and handover %(number)s recorded.")
+                             % {"number": handover.number})
+            return redirect(handover)
+    moves = services.handover_gathering_plan(office=office, lines=lines.lines(), by=request.user)
+    return render(request, "handovers/handover_gather.html", {
+        "form": form, "moves": moves, "plan": services.plan_key(moves) if moves is not None else "",
+        "handover_lines": lines.lines(), "values": _posted_values(request), "store": office.name,
+    })
 
 
 @login_required

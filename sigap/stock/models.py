@@ -199,6 +199,9 @@ class StockDocument(models.Model):
 
 class DocumentLine(models.Model):
     document = models.ForeignKey(StockDocument, on_delete=models.CASCADE, related_name="lines")
+    # Set on a transfer that gathers goods from several locations (its document has no single source).
+    source = models.ForeignKey(Location, verbose_name=_("from"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
     item = models.ForeignKey("items.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
 

@@ -105,7 +105,7 @@ def receipt_record(*, office: Organisation, supplier: Organisation | None, date:
 
 @transaction.atomic
 def issue_record(*, office: Organisation, recipient: Partner | Person, date: datetime.date, lines, by,
-                 note: str = "") -> StockDocument:
+                 note: str = "", reference: str = "") -> StockDocument:
     """Materials issued from an office's store to a partner's workshop or a participant's home.
     Refused, with nothing written, when the store does not hold enough."""
     _check_office(by=by, office=office)
@@ -115,7 +115,7 @@ def issue_record(*, office: Organisation, recipient: Partner | Person, date: dat
         raise DomainError(_("The recipient is outside your region."), field="recipient")
     store, destination = location_for_office(office), location_for(recipient)
     document = _document(kind=DocumentKind.ISSUE, office=office, day=date, lines=lines, by=by, source=store,
-                         destination=destination, note=note)
+                         destination=destination, note=note, reference=reference)
     document.posting = ledger.post(
         kind=PostingKind.ISSUE, by=by, document=document, note=document.number, on=date,
         lines=[line for item, quantity in lines for line in (ledger.Line(item, store, -quantity),
@@ -143,6 +143,47 @@ def transfer_record(*, office: Organisation, source: Location, destination: Loca
         kind=PostingKind.TRANSFER, by=by, document=document, note=document.number, on=date,
         lines=[line for item, quantity in lines for line in (ledger.Line(item, source, -quantity),
                                                               ledger.Line(item, destination, quantity))],
+    )
+    document.save(update_fields=["posting"])
+    return document
+
+
+@transaction.atomic
+def transfer_gather(*, office: Organisation, destination: Location, date: datetime.date, lines, by,
+                    note: str = "") -> StockDocument:
+    """Goods gathered from several locations of the office's region (partners' workshops, participants' homes)
+    into one destination as ONE transfer document with a line per source and item. All or nothing: a source that
+    holds too little refuses the whole document through the ledger."""
+    _check_office(by=by, office=office)
+    _check_date(date)
+    lines = [(source, item, Decimal(quantity)) for source, item, quantity in lines]
+    if not lines:
+        raise DomainError(_("Add at least one line."))
+    visible = set(Location.objects.visible_to(by).filter(pk__in={source.pk for source, _i, _q in lines})
+                  .values_list("pk", flat=True))
+    seen = set()
+    for source, item, quantity in lines:
+        if quantity <= 0:
+            raise DomainError(_("Quantities must be more than zero."))
+        if source.pk == destination.pk:
+            raise DomainError(_("Choose two different locations."), field="destination")
+        if source.pk not in visible or not code_within(source.region_id, office.region_id):
+            raise DomainError(_("You cannot move stock out of %(location)s.") % {"location": source.name})
+        if (source.pk, item.pk) in seen:
+            raise DomainError(_("%(item)s from %(location)s is listed twice.")
+                              % {"item": item.name, "location": source.name})
+        seen.add((source.pk, item.pk))
+    document = StockDocument.objects.create(kind=DocumentKind.TRANSFER, office=office, date=date,
+                                            destination=destination, note=note, created_by=by)
+    DocumentLine.objects.bulk_create([DocumentLine(document=document, source=source, item=item, quantity=quantity)
+                                      for source, item, quantity in lines])
+    arriving: dict = {}
+    for _source, item, quantity in lines:
+        arriving[item] = arriving.get(item, Decimal(0)) + quantity
+    document.posting = ledger.post(
+        kind=PostingKind.TRANSFER, by=by, document=document, note=document.number, on=date,
+        lines=[ledger.Line(item, source, -quantity) for source, item, quantity in lines]
+        + [ledger.Line(item, destination, quantity) for item, quantity in arriving.items()],
     )
     document.save(update_fields=["posting"])
     return document

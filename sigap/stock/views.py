@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -111,17 +113,17 @@ def document_detail(request, pk):
     )
     return render(request, "stock/document_detail.html", {
         "document": document,
-        "lines": document.lines.select_related("item"),
+        "lines": document.lines.select_related("item", "source"),
         "movements": Movement.objects.filter(posting__in=[p for p in (document.posting, document.voided_posting) if p])
         .select_related("item", "location").order_by("pk"),
         "void_form": VoidForm() if request.user.is_officer and not document.is_void else None,
     })
 
 
-def _document_view(request, *, form_class, record, template_title):
+def _document_view(request, *, form_class, record, template_title, initial=None, lines_initial=None):
     require_officer(request.user)
-    form = form_class(request.POST or None, user=request.user)
-    lines = bound_lines(LineFormSet, request, form)
+    form = form_class(request.POST or None, user=request.user, initial=initial)
+    lines = bound_lines(LineFormSet, request, form, initial=lines_initial)
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         try:
             with transaction.atomic():
@@ -141,7 +143,30 @@ def receipt_create(request):
         return services.receipt_record(office=data["office"], supplier=data["supplier"], date=data["date"],
                                        reference=data["reference"], note=data["note"], lines=lines, by=request.user)
 
-    return _document_view(request, form_class=ReceiptForm, record=record, template_title=_("Record a material receipt"))
+    return _document_view(request, form_class=ReceiptForm, record=record, template_title=_("Record a material receipt"),
+                          initial=_prefilled_office(request), lines_initial=_prefilled_lines(request))
+
+
+def _prefilled_office(request) -> dict:
+    """?office=<id> from a refusal elsewhere (a kit the store could not cover) starts the form at that office."""
+    office = request.GET.get("office", "")
+    return {"office": int(office)} if office.isdigit() else {}
+
+
+def _prefilled_lines(request) -> list[dict]:
+    """?item=<id>&quantity=<missing>, repeated: the lines a refusal elsewhere found missing. Anything malformed
+    is left out; the form checks the rest when it is sent."""
+    lines = []
+    for item, quantity in zip(request.GET.getlist("item"), request.GET.getlist("quantity")):
+        try:
+            quantity = Decimal(quantity)
+        except InvalidOperation:
+            continue
+        if item.isdigit() and quantity.is_finite() and quantity > 0:
+            lines.append({"item": int(item), "quantity": quantity})
+    return lines[:10]
+
+
 
 
 @login_required

@@ -188,6 +188,7 @@ MATRIX = {
     "trainings:material-file": (lambda w: {"pk": w.tala_training.pk, "material_pk": w.tala_material.pk},
                                 TALA_READERS),
     "trainings:kit": (lambda w: {"pk": w.tala_training.pk, "enrolment_pk": w.tala_enrolment.pk}, TALA_WRITERS),
+    "trainings:collect": (lambda w: {"pk": w.tala_training.pk}, TALA_WRITERS),
     # not enough attendance for a certificate: readers are sent back to the training with a message
     "trainings:certificate": (lambda w: {"pk": w.tala_training.pk, "enrolment_pk": w.tala_enrolment.pk},
                               row(302, 302, 404, 302, 404, 404, 404, 302, 404, 302)),
@@ -195,6 +196,7 @@ MATRIX = {
     "handovers:list": (None, HANDOVER_READERS),
     "handovers:export": (None, HANDOVER_READERS),
     "handovers:create": (None, OFFICERS),
+    "handovers:gather": (None, POST_ONLY),
     "handovers:detail": (lambda w: {"pk": w.tala_handover.pk}, TALA_AND_ITS_RECEIVER),
     "handovers:certificate": (lambda w: {"pk": w.tala_handover.pk}, TALA_AND_ITS_RECEIVER),
     "handovers:receipt": (lambda w: {"pk": w.tala_handover.pk}, POST_ONLY),

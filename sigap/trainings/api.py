@@ -2,6 +2,7 @@
 the same scopes, forms and services as the training pages."""
 
 import datetime
+from decimal import Decimal
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
@@ -13,13 +14,13 @@ from ninja.pagination import paginate
 from sigap.accounts.access import require_officer, require_region_scope
 from sigap.api.forms import FormInvalid, cleaned, field_names
 from sigap.api.pagination import Page
-from sigap.api.schemas import ERRORS, ITEM_CODE, REGION_CODE, TEXT, FilterDate, Input, WholeNumber
+from sigap.api.schemas import ERRORS, ITEM_CODE, REGION_CODE, TEXT, FilterDate, Input, Overdraw, WholeNumber
 from sigap.items.models import Item
 from sigap.people.templatetags.personal_data import nik_for, phone_for
 from sigap.regions.models import in_region
 from sigap.trainings import services
 from sigap.trainings.forms import (
-    AttendanceForm, EnrolForm, OutputForm, ProgrammeForm, ProgrammeTargetFormSet, TrainingForm,
+    AttendanceForm, EnrolForm, KitForm, OutputForm, ProgrammeForm, ProgrammeTargetFormSet, TrainingForm,
 )
 from sigap.trainings.models import Attendance, Enrolment, Mode, Training
 from sigap.trainings.progress import training_progress
@@ -570,3 +571,52 @@ def output_record(request, training_id: int, payload: TrainingOutputIn):
     return Status(201, {"id": batch.pk, "code": batch.code, "product": training.product.code,
                         "quantity": batch.quantity, "produced_on": batch.produced_on, "status": batch.status,
                         "enrolment_id": enrolment.pk, "person_id": enrolment.person_id})
+
+
+# --- material kits ------------------------------------------------------------------------------------------------
+
+class KitIn(Input):
+    enrolment_id: int
+    office_id: int = Field(..., description="The industry office whose store the materials leave.")
+    date: datetime.date
+    partial: bool = Field(False, description="Issue the part of the kit the store covers; the rest stays owed. "
+                                             "Without it a shortfall refuses the whole kit with 409.")
+
+
+class KitLineOut(Schema):
+    item: str
+    quantity: str
+
+
+class KitOut(Schema):
+    document_id: int
+    number: str
+    enrolment_id: int
+    lines: list[KitLineOut]
+    owed: list[KitLineOut] = Field(..., description="What is still owed to the participant after this issue.")
+    complete: bool
+
+
+def _kit_lines(lines) -> list[dict]:
+    return [{"item": item.code, "quantity": format(Decimal(quantity).normalize(), "f")} for item, quantity in lines]
+
+
+@router.post("/{training_id}/kits", response={201: KitOut, **ERRORS, 409: Overdraw})
+def kit_issue(request, training_id: int, payload: KitIn):
+    """Issue a participant's material kit from an office's store to their home (the page's service). More than the
+    store holds is refused with 409 and the shortfall per material, nothing written, unless ``partial`` asks for
+    the part the store covers."""
+    training = _editable(request, training_id)
+    enrolment = (training.enrolments.filter(pk=payload.enrolment_id)
+                 .select_related("person", "training__product").first())
+    if enrolment is None:
+        raise FormInvalid({"enrolment_id": [_("This participant is not in this training.")]})
+    form = KitForm({"office": payload.office_id, "date": payload.date}, user=request.user)
+    fields = cleaned(form, FIELD_NAMES | {"office": "office_id"})
+    with field_names(FIELD_NAMES):
+        document = services.kit_issue(enrolment=enrolment, by=request.user, partial=payload.partial, **fields)
+    enrolment.refresh_from_db(fields=["kit"])
+    issued = [(line.item, line.quantity) for line in document.lines.select_related("item")]
+    return Status(201, {"document_id": document.pk, "number": document.number, "enrolment_id": enrolment.pk,
+                        "lines": _kit_lines(issued),
+                        "owed": _kit_lines(services.kit_owed(enrolment)), "complete": enrolment.kit_id is not None})

@@ -5,6 +5,7 @@ from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,9 @@ from sigap.organisations.models import Organisation
 from sigap.organisations.services import check_office_staff
 from sigap.people.models import Kind as PersonKind, Person
 from sigap.production.services import production_record
-from sigap.stock.services import issue_record
+from sigap.stock.ledger import on_hand
+from sigap.stock.models import Balance, DocumentKind, DocumentLine
+from sigap.stock.services import issue_record, location_for_office, transfer_gather
 from sigap.trainings.models import (
     Attendance, AttendanceMode, Enrolment, HomeVisit, LearningMaterial, Programme, ProgrammeTarget, Training,
     programme_length_refusal, training_length_refusal,
@@ -213,22 +216,90 @@ def kit_lines(enrolment: Enrolment) -> list[tuple]:
             for c in product.components.select_related("material") if c.quantity * enrolment.target > 0]
 
 
+def kit_reference(enrolment: Enrolment) -> str:
+    """The reference every issue of one participant's kit carries, so a kit issued in parts adds up."""
+    return f"KIT-{enrolment.pk:05d}"
+
+
+def _kit_issued(enrolments) -> dict[tuple[int, int], Decimal]:
+    """What the kits' issues (not void) brought each participant, by (enrolment, material)."""
+    by_reference = {kit_reference(e): e.pk for e in enrolments}
+    rows = (DocumentLine.objects.filter(document__kind=DocumentKind.ISSUE, document__reference__in=by_reference,
+                                        document__voided_posting__isnull=True)
+            .values("document__reference", "item_id").annotate(total=Sum("quantity")).order_by())
+    return {(by_reference[row["document__reference"]], row["item_id"]): row["total"] for row in rows}
+
+
+def kit_owed(enrolment: Enrolment, *, issued: dict | None = None) -> list[tuple]:
+    """What of a participant's kit is still to be issued: the kit's lines less what its issues brought."""
+    if enrolment.kit_id:
+        return []
+    issued = _kit_issued([enrolment]) if issued is None else issued
+    owed = [(material, quantity - issued.get((enrolment.pk, material.pk), Decimal(0)))
+            for material, quantity in kit_lines(enrolment)]
+    return [(material, quantity) for material, quantity in owed if quantity > 0]
+
+
+def kits_owed(training: Training) -> list[tuple]:
+    """Per participant with a target and no complete kit: the materials still owed to them."""
+    enrolments = [e for e in training.enrolments.select_related("person", "training__product")
+                  .order_by("person__name", "pk") if e.target > 0 and not e.kit_id]
+    issued = _kit_issued(enrolments)
+    return [(e, owed) for e in enrolments if (owed := kit_owed(e, issued=issued))]
+
+
 @transaction.atomic
-def kit_issue(*, enrolment: Enrolment, office: Organisation, date: datetime.date, by):
-    """Issue a participant's kit of raw materials from an office's store to their home, through the ledger."""
+def kit_issue(*, enrolment: Enrolment, office: Organisation, date: datetime.date, by, partial: bool = False):
+    """Issue a participant's kit of raw materials from an office's store to their home, through the ledger.
+    A shortfall refuses the whole kit; with ``partial`` the part the store covers is issued and the rest stays
+    owed (``kit_owed``) until a later issue completes it."""
     enrolment = Enrolment.objects.select_for_update().select_related("training__product").get(pk=enrolment.pk)
     if enrolment.kit_id:
         raise DomainError(_("A kit was already issued to %(name)s.") % {"name": enrolment.person.name})
     if enrolment.target <= 0:
         raise DomainError(_("Set the participant's target first; the kit is computed from it."))
-    lines = kit_lines(enrolment)
-    if not lines:
+    if not kit_lines(enrolment):
         raise DomainError(_("The product has no bill of materials to compute a kit from."))
+    owed = kit_owed(enrolment)
+    lines = owed
+    if partial:
+        check_office_staff(by=by, office=office, refusal=_("Only industry office staff record stock documents."))
+        store = location_for_office(office)
+        lines = [(material, min(quantity, on_hand(material, store))) for material, quantity in owed]
+        lines = [(material, quantity) for material, quantity in lines if quantity > 0]
+        if not lines:
+            raise DomainError(_("The store holds none of the materials still owed to %(name)s.")
+                              % {"name": enrolment.person.name})
     document = issue_record(office=office, recipient=enrolment.person, date=date, lines=lines, by=by,
+                            reference=kit_reference(enrolment),
                             note=_("Kit for %(training)s") % {"training": enrolment.training.title})
-    enrolment.kit = document
-    enrolment.save(update_fields=["kit"])
+    if lines == owed:
+        enrolment.kit = document
+        enrolment.save(update_fields=["kit"])
     return document
+
+
+@transaction.atomic
+def output_collect(*, training: Training, office: Organisation, date: datetime.date, by):
+    """Collect the training's product from every participant's home into the office's store as ONE transfer
+    document, a line per home, through the ledger: the accepted output the inspections left at the homes."""
+    _check_officer_of(by=by, office=office)
+    if not Training.objects.editable_by(by).filter(pk=training.pk).exists():
+        raise DomainError(_("You cannot change this training."))
+    lines = [(home, training.product, quantity) for home, quantity in output_at_homes(training)]
+    if not lines:
+        raise DomainError(_("None of %(product)s is at the participants' homes.")
+                          % {"product": training.product.name})
+    return transfer_gather(office=office, destination=location_for_office(office), date=date, lines=lines, by=by,
+                           note=_("Output of %(training)s collected") % {"training": training.title})
+
+
+def output_at_homes(training: Training) -> list[tuple]:
+    """(home, quantity) of the training's product at each participant's home that holds some."""
+    balances = (Balance.objects.filter(item_id=training.product_id, quantity__gt=0,
+                                       location__person__enrolments__training=training)
+                .select_related("location").order_by("location__name", "pk"))
+    return [(balance.location, balance.quantity) for balance in balances]
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/materials/new/", views.material, name="material"),
     path("<int:pk>/materials/<int:material_pk>/file", views.material_file, name="material-file"),
     path("<int:pk>/participants/<int:enrolment_pk>/kit/", views.kit, name="kit"),
+    path("<int:pk>/collect/", views.collect, name="collect"),
     path("<int:pk>/participants/<int:enrolment_pk>/certificate.pdf", views.certificate, name="certificate"),
     path("<int:pk>/report.pdf", views.report, name="report"),
 ]

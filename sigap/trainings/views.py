@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -18,6 +21,7 @@ from sigap.lib.phone import display_phone
 from sigap.people.forms import PersonForm
 from sigap.people.models import Kind as PersonKind
 from sigap.people.services import person_create
+from sigap.stock.ledger import InsufficientStock
 from sigap.trainings import services
 from sigap.trainings.forms import (
     AttendanceForm, EnrolForm, HomeVisitForm, KitForm, MaterialForm, OutputForm, ProgrammeForm,
@@ -278,19 +282,62 @@ def output(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def kit(request, pk, enrolment_pk):
+    """Issue a participant's kit. A shortfall links to the receipt form with the missing materials filled in, and
+    offers to issue the part the store covers; the page lists what is still owed to whom."""
     training = _editable(request, pk)
-    enrolment = get_object_or_404(training.enrolments.select_related("person"), pk=enrolment_pk)
+    enrolment = get_object_or_404(training.enrolments.select_related("person", "training__product"), pk=enrolment_pk)
     form = KitForm(request.POST or None, user=request.user)
+    receive_url = None
     if request.method == "POST" and form.is_valid():
+        partial = "partial" in request.POST
         try:
-            services.kit_issue(enrolment=enrolment, by=request.user, **form.cleaned_data)
+            services.kit_issue(enrolment=enrolment, by=request.user, partial=partial, **form.cleaned_data)
+        except InsufficientStock as error:
+            show_on_form(form, error)
+            receive_url = _receipt_url(form.cleaned_data["office"], error.shortfalls)
         except DomainError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, _("Kit issued to %(name)s.") % {"name": enrolment.person.name})
-            return redirect(training)
-    return render(request, "trainings/kit_form.html", {"training": training, "enrolment": enrolment, "form": form,
-                                                        "lines": services.kit_lines(enrolment)})
+            enrolment.refresh_from_db(fields=["kit"])
+            if enrolment.kit_id:
+                messages.success(request, _("Kit issued to %(name)s.") % {"name": enrolment.person.name})
+                return redirect(training)
+            messages.success(request, _("Part of the kit issued to %(name)s; the rest is still owed.")
+                             % {"name": enrolment.person.name})
+            return redirect("trainings:kit", pk=training.pk, enrolment_pk=enrolment.pk)
+    return render(request, "trainings/kit_form.html", {
+        "training": training, "enrolment": enrolment, "form": form, "lines": services.kit_lines(enrolment),
+        "owed": services.kit_owed(enrolment), "receive_url": receive_url, "kits_owed": services.kits_owed(training),
+    })
+
+
+def _receipt_url(office, shortfalls) -> str:
+    """The receipt form with the office and each missing material's quantity filled in."""
+    query = [("office", office.pk)]
+    for shortfall in shortfalls:
+        query += [("item", shortfall.item.pk), ("quantity", format(shortfall.missing.normalize(), "f"))]
+    return f"{reverse('stock:receipt-create')}?{urlencode(query)}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collect(request, pk):
+    """Collect the accepted output still at the participants' homes into an office's store: one transfer."""
+    training = _editable(request, pk)
+    require_officer(request.user)
+    form = KitForm(request.POST or None, user=request.user)
+    form.fields["office"].label = _("Into the store of")
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.output_collect(training=training, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("%(number)s recorded.") % {"number": document.number})
+            return redirect(document)
+    return render(request, "trainings/collect_form.html", {
+        "training": training, "form": form, "homes": services.output_at_homes(training),
+    })
 
 
 @login_required

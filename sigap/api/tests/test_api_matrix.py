@@ -120,6 +120,11 @@ API = {
         lambda w: {"training_id": w.tala_training.pk},
         lambda w: {"day": "2020-06-01", "marks": [{"enrolment_id": w.tala_enrolment.pk, "mode": "in_person"}]},
         row(401, 200, 404, 200, 404, 404, 404, 403, 404, 200)),
+    # a participant without a target gets no kit (400); the kit itself: trainings/tests/test_no_dead_ends.py
+    "POST /api/v1/trainings/{training_id}/kits": (
+        lambda w: {"training_id": w.tala_training.pk},
+        lambda w: {"enrolment_id": w.tala_enrolment.pk, "office_id": w.tala_office.pk, "date": "2020-07-01"},
+        row(401, 400, 404, 400, 404, 404, 404, 404, 404, 400)),
     "POST /api/v1/trainings/{training_id}/output": (
         lambda w: {"training_id": w.tala_training.pk},
         lambda w: {"enrolment_id": w.tala_enrolment.pk, "quantity": 5, "produced_on": "2020-06-01"},
