@@ -75,6 +75,10 @@ class HandoverQuerySet(models.QuerySet):
         """The giving office's region sees its handovers; an agency user sees what its agency received."""
         return scoped(self, user, region="office__region", agency="receiver")
 
+    def awaiting_receipt(self):
+        """Handed over, and the receiving agency has not confirmed the receipt yet."""
+        return self.filter(status=Status.HANDED_OVER)
+
 
 class Handover(models.Model):
     number = models.CharField(_("certificate number"), max_length=100, unique=True)
@@ -198,6 +202,10 @@ class RequestLine(models.Model):
 class ProductionOrderQuerySet(models.QuerySet):
     def visible_to(self, user):
         return scoped(self, user, region="partner__region", partner="partner")
+
+    def due_from(self, day):
+        """The orders still to be delivered on or after ``day``."""
+        return self.filter(due_on__gte=day)
 
 
 class ProductionOrder(models.Model):

@@ -25,6 +25,10 @@ class ListingQuerySet(models.QuerySet):
     def visible_to(self, user):
         return _scoped_by_partner(self, user)
 
+    def taken_down(self):
+        """Listings an officer took off the public catalogue, each with the reason to fix."""
+        return self.filter(taken_down=True)
+
     def search(self, text: str):
         text = text.strip()
         if not text:
@@ -92,6 +96,9 @@ class InquiryQuerySet(models.QuerySet):
         if user.is_authenticated and user.has_region_scope and not user.is_officer:
             return self.none()
         return _scoped_by_partner(self, user, "listing__partner")
+
+    def unanswered(self):
+        return self.filter(answered_at__isnull=True)
 
 
 class Inquiry(models.Model):

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sigap.accounts.access import may_sell
 from sigap.accounts.models import Role
 from sigap.lib.client import client_address
 from sigap.lib.errors import DomainError, show_on_form
@@ -75,7 +76,7 @@ def _market_user(user):
 
 def _require_seller(user):
     """Listings and sales are kept by partner users and officers; buyers' data is theirs alone."""
-    if not (user.role == Role.PARTNER or user.is_officer):
+    if not may_sell(user):
         raise PermissionDenied
 
 
@@ -83,8 +84,11 @@ def _require_seller(user):
 def my_listings(request):
     _market_user(request.user)
     listings = Listing.objects.visible_to(request.user).select_related("partner", "product")
+    taken_down = bool(request.GET.get("taken_down"))  # from the home page: the listings to fix
+    if taken_down:
+        listings = listings.taken_down()
     return render(request, "market/my_listings.html", {
-        "listings": listings, "can_create": request.user.role == Role.PARTNER or request.user.is_officer,
+        "listings": listings, "can_create": may_sell(request.user), "taken_down": taken_down,
     })
 
 
@@ -135,7 +139,10 @@ def listing_take_down(request, pk):
 def inquiry_list(request):
     _require_seller(request.user)
     inquiries = Inquiry.objects.visible_to(request.user).select_related("listing__partner")
-    return render(request, "market/inquiry_list.html", {"inquiries": inquiries[:200]})
+    unanswered = request.GET.get("status") == "new"  # from the home page: the questions still to answer
+    if unanswered:
+        inquiries = inquiries.unanswered()
+    return render(request, "market/inquiry_list.html", {"inquiries": inquiries[:200], "unanswered": unanswered})
 
 
 @login_required

@@ -83,8 +83,10 @@ class PartnerFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.has_region_scope:  # a partner user has only its own business to filter
+        if user.has_region_scope:
             self.fields["regency"].queryset = Region.objects.regencies().within(user.region_code)
+        else:  # a partner user has only its own business: no region to choose
+            del self.fields["regency"]
         self.fields["q"].widget.attrs.update({"placeholder": _("Name, owner or NIB")})
 
     def apply(self, partners):
@@ -92,7 +94,7 @@ class PartnerFilterForm(forms.Form):
             return partners.none()
         data = self.cleaned_data
         partners = partners.search(data["q"] or "")
-        if data["regency"]:
+        if data.get("regency"):
             partners = partners.in_region(data["regency"].code)
         if data["product"]:
             partners = partners.making(data["product"])

@@ -99,7 +99,9 @@ def batch_detail(request, pk):
 def batch_create(request):
     if not _may_report(request.user):
         raise PermissionDenied
-    form = BatchForm(request.POST or None, user=request.user)
+    partner = request.GET.get("partner", "")  # from a partner's page: "register production" for that partner
+    form = BatchForm(request.POST or None, user=request.user,
+                     initial={"partner": partner} if partner.isdigit() else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -128,4 +128,6 @@ class StockFilterForm(ListFilterForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = Location.objects.visible_to(user)
+        if not user.has_region_scope:  # a partner user's one workshop: no place to choose
+            del self.fields["location"]
 

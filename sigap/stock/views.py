@@ -1,3 +1,4 @@
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -68,7 +69,28 @@ def movement_list(request):
         "posting__document"
     )
     page = Paginator(movements.order_by("-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    _mark_readable_documents(request.user, page.object_list)
     return render(request, "stock/movement_list.html", {"filters": filters, "page": page})
+
+
+def _mark_readable_documents(user, movements) -> None:
+    """Sets each movement's ``readable_document``: its document when the user may open it, else None. A partner
+    user sees the movements of its workshop, but of the documents only those issued to it, not the office's
+    transfer out of it. One query per kind of document on the page."""
+    movements = list(movements)
+    by_model = defaultdict(set)
+    for movement in movements:
+        if (document := movement.posting.document) is not None:
+            by_model[type(document)].add(document.pk)
+    readable = set()
+    for model, pks in by_model.items():
+        if hasattr(model.objects, "visible_to"):
+            found = model.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True)
+            readable |= {(model, pk) for pk in found}
+    for movement in movements:
+        document = movement.posting.document
+        visible = document is not None and (type(document), document.pk) in readable
+        movement.readable_document = document if visible else None
 
 
 @login_required

@@ -98,6 +98,17 @@ class TrainingQuerySet(models.QuerySet):
             return self.none()
         return self.filter(in_region(user.region_code, "office__region"))
 
+    def running(self, *, on):
+        return self.filter(starts_on__lte=on, ends_on__gte=on)
+
+    def behind_target(self, *, on):
+        """Trainings under way whose participants have reported fewer units than the target's share of the days
+        gone by (a ten-day training with a target of 100 is behind on its fourth day below 40). The pace is judged
+        in Python over the running trainings only, a handful per office, so this reads them once."""
+        behind = [training.pk for training in self.running(on=on).filter(target__gt=0).with_totals()
+                  if training.is_behind(on=on)]
+        return self.filter(pk__in=behind)
+
     def with_totals(self):
         """Each training's number of participants and the units they reported, in the same query."""
         from sigap.production.models import Batch
@@ -160,6 +171,11 @@ class Training(models.Model):
     def clean(self):
         if self.starts_on and self.ends_on and (refusal := training_length_refusal(self.starts_on, self.ends_on)):
             raise ValidationError({"ends_on": refusal})
+
+    def is_behind(self, *, on) -> bool:
+        """Below the target's share of the days gone by; needs ``produced`` from ``with_totals()``."""
+        days_gone = (min(on, self.ends_on) - self.starts_on).days + 1
+        return days_gone > 0 and self.produced * self.day_count < self.target * days_gone
 
     @property
     def day_count(self) -> int:

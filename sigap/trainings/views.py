@@ -60,7 +60,10 @@ def _listed_trainings(request):
     """The trainings the list shows, through its filters; the exports start from the same."""
     require_region_scope(request.user)
     filters = TrainingFilterForm(request.GET or None)
-    return filters, filters.apply(Training.objects.visible_to(request.user))
+    trainings = filters.apply(Training.objects.visible_to(request.user))
+    if request.GET.get("behind"):  # from the home page: the trainings under way behind their target's pace
+        trainings = trainings.behind_target(on=timezone.localdate())
+    return filters, trainings
 
 
 @login_required
@@ -68,7 +71,7 @@ def training_list(request):
     filters, trainings = _listed_trainings(request)
     return render(request, "trainings/training_list.html", {
         "trainings": trainings.select_related("office", "product"), "filters": filters,
-        "can_create": request.user.is_officer,
+        "can_create": request.user.is_officer, "behind": bool(request.GET.get("behind")),
     })
 
 
