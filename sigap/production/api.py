@@ -64,7 +64,7 @@ class BatchFilters(Schema):
 
 def _visible(request):
     return Batch.objects.visible_to(request.user).select_related(
-        "product", "producer_partner", "producer_person", "inspection")
+        "product", "producer_partner", "producer_person", "training", "inspection")
 
 
 @router.get("/batches", response={200: list[BatchOut], **ERRORS})

@@ -4,9 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from sigap.items.models import Component
+from sigap.production.models import BatchLine
 from sigap.quality.models import Inspection
 from sigap.stock.models import Balance, Location, Movement, PostingKind
 
@@ -31,7 +32,7 @@ class YieldRow:
 
 
 def material_yield(locations) -> list[YieldRow]:
-    """One row per producer location and material, in five queries whatever the number of producers."""
+    """One row per producer location and material, in six queries whatever the number of producers."""
     locations = {loc.pk: loc for loc in locations.exclude(kind="office_store").select_related("region")}
     issued = defaultdict(Decimal)
     for row in (
@@ -52,6 +53,14 @@ def material_yield(locations) -> list[YieldRow]:
     ):
         for component in bom[row["batch__product_id"]]:
             expected[(row["batch__location_id"], component.material_id)] += component.quantity * row["accepted"]
+            materials[component.material_id] = component.material
+    # A class's day batch: each participant's accepted units, at their home.
+    for row in (
+        BatchLine.objects.filter(location_id__in=locations, rejected__isnull=False)
+        .values("location_id", "batch__product_id").annotate(accepted=Sum(F("quantity") - F("rejected"))).order_by()
+    ):
+        for component in bom[row["batch__product_id"]]:
+            expected[(row["location_id"], component.material_id)] += component.quantity * row["accepted"]
             materials[component.material_id] = component.material
     keys = set(issued) | set(expected)
     on_hand = {

@@ -18,7 +18,7 @@ from sigap.regions.models import code_within
 from sigap.partners.models import Partner
 from sigap.people.models import Kind as PersonKind, Person
 from sigap.production.forms import PRODUCTION_IMPORT_COLUMNS
-from sigap.production.models import MAX_BATCH, Batch
+from sigap.production.models import MAX_BATCH, Batch, BatchLine, Status
 from sigap.stock.services import location_for
 
 
@@ -77,6 +77,56 @@ def production_record(*, producer: Partner | Person, product, quantity: int, pro
     if not code:
         batch.code = _automatic_code(produced_on, batch.pk)
         batch.save(update_fields=["code"])
+    _count_production([batch])
+    return batch
+
+
+@transaction.atomic
+def class_batch_save(*, training, produced_on: datetime.date, lines: list[tuple[Person, int]], by) -> Batch | None:
+    """A training class's output of one day as one batch, a line per participant who made something: the health
+    expert inspects the day once, and each line keeps whose units they are and where they were made (the
+    participant's home, where accepted units enter stock). Saving the day again changes its batch until it is
+    inspected, and refuses afterwards; a day with no output keeps no batch. The batch lies in the training office's
+    region, as the training does. Returns the day's batch, or None."""
+    for person, quantity in lines:
+        _check_reporter(by=by, producer=person)
+        if quantity:
+            _check_quantity(quantity)
+    _check_product(training.product)
+    _check_produced_on(produced_on)
+    lines = [(person, quantity) for person, quantity in lines if quantity]
+    total = sum(quantity for _person, quantity in lines)
+    if total > MAX_BATCH:
+        _check_quantity(total)
+    batch = (Batch.objects.select_for_update()
+             .filter(training=training, produced_on=produced_on, producer_partner=None, producer_person=None)
+             .first())
+    old = {line.person_id: line.quantity for line in batch.lines.all()} if batch is not None else {}
+    if old == {person.pk: quantity for person, quantity in lines}:
+        return batch
+    if batch is not None and batch.status != Status.AWAITING_INSPECTION:
+        raise DomainError(_("The output of %(day)s was inspected already (batch %(code)s); it cannot change.")
+                          % {"day": produced_on.strftime("%d-%m-%Y"), "code": batch.code})
+    if batch is not None:
+        # The dashboards counted the old output on that day; they count the new one instead.
+        _count_production([Batch(region_id=batch.region_id, product_id=batch.product_id, training_id=training.pk,
+                                 produced_on=produced_on, quantity=-batch.quantity)])
+        batch.lines.all().delete()
+        if not lines:
+            batch.delete()
+            return None
+        batch.quantity, batch.reported_by = total, by
+        batch.save(update_fields=["quantity", "reported_by"])
+    else:
+        batch = Batch(code=f"TMP-{timezone.now().timestamp()}", product=training.product, quantity=total,
+                      produced_on=produced_on, region=training.office.region,
+                      location=location_for(training.office), note=training.title[:255], reported_by=by,
+                      training=training)
+        batch.save()
+        batch.code = _automatic_code(produced_on, batch.pk)
+        batch.save(update_fields=["code"])
+    BatchLine.objects.bulk_create([BatchLine(batch=batch, person=person, location=location_for(person),
+                                             quantity=quantity) for person, quantity in lines])
     _count_production([batch])
     return batch
 

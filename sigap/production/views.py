@@ -43,7 +43,7 @@ def _listed_batches(request):
 @login_required
 def batch_list(request):
     filters, batches = _listed_batches(request)
-    batches = batches.select_related("product", "producer_partner", "producer_person", "inspection")
+    batches = batches.select_related("product", "producer_partner", "producer_person", "training", "inspection")
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "production/batch_list.html", {
         "filters": filters, "page": page, "can_create": _may_report(request.user),
@@ -90,6 +90,7 @@ def batch_detail(request, pk):
     )
     return render(request, "production/batch_detail.html", {
         "batch": batch, "inspection": inspection, "movements": movements,
+        "lines": batch.lines.select_related("person") if batch.is_class_batch else [],
         "can_inspect": request.user.role == Role.HEALTH_EXPERT and batch.status == "awaiting",
     })
 

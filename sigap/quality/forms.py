@@ -27,6 +27,13 @@ class InspectionForm(forms.Form):
         self.fields["accepted"].initial = batch.quantity
         self.fields["rejected"].initial = 0
         self.criteria = list(Criterion.objects.filter(product=batch.product, is_active=True))
+        # A class's day batch: whose units were rejected, so each participant's accepted units enter stock at home.
+        self.lines = list(batch.lines.select_related("person")) if batch.is_class_batch else []
+        for line in self.lines:
+            self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=_("%(name)s: rejected of %(quantity)s") % {"name": line.person.name, "quantity": line.quantity},
+                min_value=0, max_value=line.quantity, initial=0,
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*"}))
         for criterion in self.criteria:
             self.fields[f"criterion_{criterion.pk}"] = forms.ChoiceField(
                 label=criterion.text, choices=RESULT_CHOICES, widget=forms.RadioSelect,
@@ -41,6 +48,13 @@ class InspectionForm(forms.Form):
     def base_fields_bound(self):
         return [self[name] for name in ["inspected_on", "sample_size", "accepted", "rejected", "reject_reason",
                                          "notes", "photo"]]
+
+    def line_fields(self):
+        return [self[f"line_{line.pk}"] for line in self.lines]
+
+    def line_rejections(self) -> dict[int, int] | None:
+        """Each line's rejects for a class's day batch; None for a partner's or a participant's batch."""
+        return {line.pk: self.cleaned_data[f"line_{line.pk}"] for line in self.lines} if self.lines else None
 
     def results(self):
         return [

@@ -14,7 +14,7 @@ from sigap.lib.dates import check_document_date
 from sigap.lib.errors import DomainError
 from sigap.lib.files import random_name
 from sigap.lib.images import check_image, resized_jpeg
-from sigap.production.models import Batch, Status
+from sigap.production.models import Batch, BatchLine, Status
 from sigap.quality.models import CheckResult, Criterion, Inspection
 from sigap.stock import ledger
 from sigap.stock.models import PostingKind
@@ -22,28 +22,50 @@ from sigap.stock.models import PostingKind
 PHOTO_LONGEST = 1600  # pixels on the long side: enough to see a seam or a label
 
 
-def _consumption(batch: Batch, units: int) -> list[ledger.Line]:
+def _consumption(product: Item, location, units: int) -> list[ledger.Line]:
     """Materials the inspected units used, by the bill of materials, taken from what the producer holds.
 
     What the producer does not hold (own materials) is not taken; the yield report shows the difference.
     """
     lines = []
-    for component in batch.product.components.select_related("material"):
+    for component in product.components.select_related("material"):
         needed = component.quantity * units
-        available = ledger.on_hand(component.material, batch.location)
+        available = ledger.on_hand(component.material, location)
         used = min(needed, available)
         if used > 0:
-            lines.append(ledger.Line(component.material, batch.location, -used))
+            lines.append(ledger.Line(component.material, location, -used))
     return lines
+
+
+def _line_rejections(batch: Batch, rejected: int, line_rejections: dict[int, int] | None) -> dict:
+    """Each line of a class's batch with its rejected units: as given per line (they must add up to the batch's
+    rejects), or none rejected when the batch has no rejects at all."""
+    lines = list(batch.lines.select_related("person", "location"))
+    if line_rejections is None:
+        if rejected:
+            raise DomainError(_("Say whose units were rejected: give the rejects of each participant."),
+                              field="rejected")
+        return {line: 0 for line in lines}
+    if set(line_rejections) != {line.pk for line in lines}:
+        raise DomainError(_("Give the rejects of every participant of this batch."), field="rejected")
+    for line in lines:
+        if not 0 <= line_rejections[line.pk] <= line.quantity:
+            raise DomainError(_("%(name)s's rejects must be between 0 and the %(quantity)s made.")
+                              % {"name": line.person.name, "quantity": line.quantity}, field="rejected")
+    if sum(line_rejections.values()) != rejected:
+        raise DomainError(_("The participants' rejects add up to %(total)s, not %(rejected)s.")
+                          % {"total": sum(line_rejections.values()), "rejected": rejected}, field="rejected")
+    return {line: line_rejections[line.pk] for line in lines}
 
 
 @transaction.atomic
 def inspection_record(*, batch: Batch, by, inspected_on: datetime.date, sample_size: int, accepted: int,
                       rejected: int, results: list[tuple[Criterion, bool, str]], reject_reason: str = "",
-                      notes: str = "", photo=None) -> Inspection:
+                      notes: str = "", photo=None, line_rejections: dict[int, int] | None = None) -> Inspection:
     """A health expert inspects a batch against its product's checklist. Every produced unit is either
-    accepted or rejected; only the accepted ones enter stock, at the producer's location. A photo is checked and
-    re-encoded without its metadata."""
+    accepted or rejected; only the accepted ones enter stock, at the producer's location. A class's day batch
+    says whose units were rejected (``line_rejections``, line id to rejects): each participant's accepted units
+    enter stock at their home. A photo is checked and re-encoded without its metadata."""
     if by.role != Role.HEALTH_EXPERT:
         raise DomainError(_("Only a health expert inspects production."))
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
@@ -62,6 +84,7 @@ def inspection_record(*, batch: Batch, by, inspected_on: datetime.date, sample_s
         raise DomainError(_("The sample must be between 1 and the quantity produced."), field="sample_size")
     if rejected and not reject_reason.strip():
         raise DomainError(_("Give the reason for the rejects."), field="reject_reason")
+    per_line = _line_rejections(batch, rejected, line_rejections) if batch.is_class_batch else None
     check_document_date(inspected_on, field="inspected_on")
     if inspected_on < batch.produced_on:
         raise DomainError(_("A batch cannot be inspected before it was produced."), field="inspected_on")
@@ -83,9 +106,18 @@ def inspection_record(*, batch: Batch, by, inspected_on: datetime.date, sample_s
         [CheckResult(inspection=inspection, criterion=c, criterion_text=c.text, passed=passed, note=note)
          for c, passed, note in results]
     )
-    lines = _consumption(batch, accepted + rejected)
-    if accepted:
-        lines.insert(0, ledger.Line(batch.product, batch.location, Decimal(accepted)))
+    if per_line is None:
+        lines = _consumption(batch.product, batch.location, accepted + rejected)
+        if accepted:
+            lines.insert(0, ledger.Line(batch.product, batch.location, Decimal(accepted)))
+    else:
+        lines = []
+        for line, line_rejected in per_line.items():
+            if line.quantity > line_rejected:
+                lines.append(ledger.Line(batch.product, line.location, Decimal(line.quantity - line_rejected)))
+            lines.extend(_consumption(batch.product, line.location, line.quantity))
+            line.rejected = line_rejected
+        BatchLine.objects.bulk_update(per_line, ["rejected"])
     if lines:
         inspection.posting = ledger.post(kind=PostingKind.PRODUCTION, lines=lines, by=by, document=inspection,
                                          on=inspected_on,

@@ -30,7 +30,8 @@ def worklist(request):
     """The health expert's work list: batches of their region waiting for inspection, oldest first."""
     require_region_scope(request.user)
     batches = (Batch.objects.visible_to(request.user).awaiting_inspection()
-               .select_related("product", "producer_partner", "producer_person").order_by("produced_on", "pk"))
+               .select_related("product", "producer_partner", "producer_person", "training")
+               .order_by("produced_on", "pk"))
     return render(request, "quality/worklist.html", {"batches": batches})
 
 
@@ -39,8 +40,8 @@ def inspection_export(request):
     """Every inspection of the region's batches, newest first, for the same readers as the work list."""
     require_region_scope(request.user)
     inspections = Inspection.objects.visible_to(request.user).select_related(
-        "batch__product", "batch__producer_partner", "batch__producer_person", "inspector").order_by(
-        "-inspected_on", "-pk")
+        "batch__product", "batch__producer_partner", "batch__producer_person", "batch__training", "inspector"
+    ).order_by("-inspected_on", "-pk")
     header = [_("Batch code"), _("Product"), _("Producer"), _("Date produced"), _("Quantity"), _("Date inspected"),
               _("Inspector"), _("Sample size"), _("Accepted"), _("Rejected"), _("Reason for rejects"), _("Notes")]
 
@@ -57,7 +58,8 @@ def inspection_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspect(request, batch_pk):
-    batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("product"), pk=batch_pk)
+    batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("product", "training"),
+                              pk=batch_pk)
     _require_inspector(request.user)
     if batch.status != "awaiting":
         messages.info(request, _("This batch has already been inspected."))
@@ -70,6 +72,7 @@ def inspect(request, batch_pk):
                 batch=batch, by=request.user, inspected_on=data["inspected_on"], sample_size=data["sample_size"],
                 accepted=data["accepted"], rejected=data["rejected"], reject_reason=data["reject_reason"],
                 notes=data["notes"], photo=data["photo"], results=form.results(),
+                line_rejections=form.line_rejections(),
             )
         except DomainError as error:
             show_on_form(form, error)

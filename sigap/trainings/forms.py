@@ -96,6 +96,50 @@ class AttendanceForm(forms.Form):
         return [self[f"p{e.pk}"] for e in self.enrolments]
 
 
+class TrainingDayForm(forms.Form):
+    """A training day for the whole class: a row per participant with their attendance, the reason when absent
+    and the units they made. A day already recorded opens with its entries; a new day opens with everyone present
+    (as the training runs) and nothing made, and nothing is kept until it is saved."""
+
+    def __init__(self, *args, training, enrolments, modes, marks, output, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolments = list(enrolments)
+        labels = dict(AttendanceMode.choices)
+        for enrolment in self.enrolments:
+            mark = marks.get(enrolment.pk)
+            choices = [(mode, labels[mode]) for mode in modes]
+            if mark is not None and mark.mode == AttendanceMode.HOME_VISIT:
+                choices.append((mark.mode, labels[mark.mode]))
+            choices.append((AttendanceMode.ABSENT, labels[AttendanceMode.ABSENT]))
+            initial_mode = mark.mode if mark is not None else (modes[0] if len(modes) == 1 else None)
+            self.fields[f"p{enrolment.pk}"] = forms.ChoiceField(
+                label=enrolment.person.name, choices=choices, widget=forms.RadioSelect, initial=initial_mode,
+                error_messages={"required": _("Choose present or absent.")})
+            self.fields[f"r{enrolment.pk}"] = forms.CharField(
+                label=_("Reason if absent"), max_length=120, required=False,
+                initial=mark.absence_reason if mark is not None else "")
+            self.fields[f"q{enrolment.pk}"] = forms.IntegerField(
+                label=_("Output"), min_value=0, required=False, initial=output.get(enrolment.person_id, 0),
+                widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off",
+                                              "class": "qty"}),
+                error_messages={"invalid": _("Enter a whole number.")})
+
+    def rows(self):
+        """Each participant with their row's fields."""
+        return [(e, self[f"p{e.pk}"], self[f"r{e.pk}"], self[f"q{e.pk}"]) for e in self.enrolments]
+
+    def day_rows(self):
+        from sigap.trainings.services import DayRow
+
+        return [DayRow(enrolment=e, mode=self.cleaned_data[f"p{e.pk}"], reason=self.cleaned_data[f"r{e.pk}"],
+                       quantity=self.cleaned_data[f"q{e.pk}"] or 0) for e in self.enrolments]
+
+    def show_row_errors(self, errors: dict[int, list[str]]) -> None:
+        for pk, messages in errors.items():
+            for message in messages:
+                self.add_error(f"p{pk}", message)
+
+
 class HomeVisitForm(forms.Form):
     enrolment = forms.ModelChoiceField(None, label=_("Participant"))
     instructor = forms.ModelChoiceField(Person.objects.none(), label=_("Instructor"))

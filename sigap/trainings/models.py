@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
@@ -232,15 +232,21 @@ class EnrolmentQuerySet(models.QuerySet):
     def with_progress(self):
         """Each participant's output in their training (reported, and accepted by inspection) and days present,
         counted as ``training_progress`` counts them, in the same query."""
-        from sigap.production.models import Batch
+        from sigap.production.models import Batch, BatchLine
 
         batches = (Batch.objects.filter(training=OuterRef("training"), producer_person=OuterRef("person"))
                    .order_by().values("training"))
+        # A class's day batch counts each participant's line.
+        lines = (BatchLine.objects.filter(batch__training=OuterRef("training"), person=OuterRef("person"))
+                 .order_by().values("person"))
         present = (Attendance.objects.filter(enrolment=OuterRef("pk")).exclude(mode=AttendanceMode.ABSENT)
                    .order_by().values("enrolment").annotate(count=Count("pk")).values("count"))
         return self.annotate(
-            produced=Coalesce(Subquery(batches.annotate(total=Sum("quantity")).values("total")), 0),
-            accepted=Coalesce(Subquery(batches.annotate(total=Sum("inspection__accepted")).values("total")), 0),
+            produced=Coalesce(Subquery(batches.annotate(total=Sum("quantity")).values("total")), 0)
+            + Coalesce(Subquery(lines.annotate(total=Sum("quantity")).values("total")), 0),
+            accepted=Coalesce(Subquery(batches.annotate(total=Sum("inspection__accepted")).values("total")), 0)
+            + Coalesce(Subquery(lines.filter(rejected__isnull=False)
+                                .annotate(total=Sum(F("quantity") - F("rejected"))).values("total")), 0),
             days_present=Coalesce(Subquery(present), 0),
         )
 
@@ -278,6 +284,7 @@ class Attendance(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
     day = models.DateField(_("day"))
     mode = models.CharField(_("attendance"), max_length=12, choices=AttendanceMode.choices)
+    absence_reason = models.CharField(_("reason for absence"), max_length=120, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -2,9 +2,10 @@
 
 import datetime
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 
 def split_target(total: int, parts: int) -> list[int]:
@@ -58,17 +59,24 @@ class TrainingProgress:
 
 
 def training_progress(training, *, as_of: datetime.date) -> TrainingProgress:
-    """Output and attendance per participant in three queries, and a completion forecast from the pace so far."""
-    from sigap.production.models import Batch
+    """Output and attendance per participant in four queries, and a completion forecast from the pace so far."""
+    from sigap.production.models import Batch, BatchLine
 
     enrolments = list(training.enrolments.select_related("person").annotate(
         days_present=Count("attendance", filter=~Q(attendance__mode="absent")),
     ).order_by("person__name", "pk"))
-    output = {
-        row["producer_person_id"]: row
-        for row in Batch.objects.filter(training=training).values("producer_person_id")
-        .annotate(produced=Sum("quantity"), accepted=Sum("inspection__accepted")).order_by()
-    }
+    output = defaultdict(lambda: {"produced": 0, "accepted": 0})
+    for row in (Batch.objects.filter(training=training, producer_person__isnull=False).values("producer_person_id")
+                .annotate(produced=Sum("quantity"), accepted=Sum("inspection__accepted")).order_by()):
+        output[row["producer_person_id"]]["produced"] += row["produced"] or 0
+        output[row["producer_person_id"]]["accepted"] += row["accepted"] or 0
+    # A class's day batches count each participant's line.
+    for row in (BatchLine.objects.filter(batch__training=training).values("person_id")
+                .annotate(produced=Sum("quantity"),
+                          accepted=Sum(F("quantity") - F("rejected"), filter=Q(rejected__isnull=False)))
+                .order_by()):
+        output[row["person_id"]]["produced"] += row["produced"] or 0
+        output[row["person_id"]]["accepted"] += row["accepted"] or 0
     first_day = training.starts_on
     elapsed = max(0, (min(as_of, training.ends_on) - first_day).days + 1)
     remaining = max(0, (training.ends_on - as_of).days)

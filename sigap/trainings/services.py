@@ -1,13 +1,14 @@
 """Running a training: creating it, enrolling participants, targets, attendance, home visits, output and kits."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from sigap.accounts.models import Role
 from sigap.lib.dates import check_document_date, check_planned_date
@@ -15,12 +16,13 @@ from sigap.lib.errors import DomainError
 from sigap.organisations.models import Organisation
 from sigap.organisations.services import check_office_staff
 from sigap.people.models import Kind as PersonKind, Person
-from sigap.production.services import production_record
+from sigap.production.models import MAX_BATCH, Batch
+from sigap.production.services import class_batch_save, production_record
 from sigap.stock.ledger import on_hand
 from sigap.stock.models import Balance, DocumentKind, DocumentLine
 from sigap.stock.services import issue_record, location_for_office, transfer_gather
 from sigap.trainings.models import (
-    Attendance, AttendanceMode, Enrolment, HomeVisit, LearningMaterial, Programme, ProgrammeTarget, Training,
+    Attendance, AttendanceMode, Enrolment, HomeVisit, LearningMaterial, Mode, Programme, ProgrammeTarget, Training,
     programme_length_refusal, training_length_refusal,
 )
 from sigap.trainings.progress import split_target
@@ -158,12 +160,7 @@ def targets_split_evenly(*, training: Training, by) -> None:
 def attendance_record(*, training: Training, day: datetime.date, marks: dict[Enrolment, str], by) -> None:
     """Mark who took part on a training day, and how (online, in person, visited at home, absent)."""
     _check_runner(by=by, training=training)
-    if not training.starts_on <= day <= training.ends_on:
-        raise DomainError(_("%(day)s is not a day of this training.") % {"day": day.strftime("%d-%m-%Y")},
-                          field="day")
-    if day > timezone.localdate():
-        raise DomainError(_("Attendance cannot be recorded ahead."), field="day")
-    check_document_date(day, field="day")
+    _check_day(training, day)
     for enrolment, mode in marks.items():
         if enrolment.training_id != training.pk:
             raise DomainError(_("This participant is not in this training."))
@@ -171,6 +168,85 @@ def attendance_record(*, training: Training, day: datetime.date, marks: dict[Enr
             raise DomainError(_("Unknown attendance mark."))
         Attendance.objects.update_or_create(enrolment=enrolment, day=day,
                                             defaults={"mode": mode, "recorded_by": by})
+
+
+def _check_day(training: Training, day: datetime.date) -> None:
+    if not training.starts_on <= day <= training.ends_on:
+        raise DomainError(_("%(day)s is not a day of this training.") % {"day": day.strftime("%d-%m-%Y")},
+                          field="day")
+    if day > timezone.localdate():
+        raise DomainError(_("Attendance cannot be recorded ahead."), field="day")
+    check_document_date(day, field="day")
+
+
+def present_modes(training: Training) -> list[str]:
+    """How a participant is present on a day of this training: online, in person, or either (hybrid)."""
+    return {Mode.ONLINE: [AttendanceMode.ONLINE], Mode.OFFLINE: [AttendanceMode.IN_PERSON]}.get(
+        training.mode, [AttendanceMode.ONLINE, AttendanceMode.IN_PERSON])
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One participant's line of a training day: present (how) or absent (why), and the units made that day."""
+
+    enrolment: Enrolment
+    mode: str
+    quantity: int = 0
+    reason: str = ""
+
+
+class DayRefused(DomainError):
+    """A training day with rows to correct; ``errors`` maps an enrolment's id to its row's messages."""
+
+    def __init__(self, errors: dict[int, list[str]]):
+        super().__init__(ngettext("The day was not saved: %(count)s participant's row needs a correction.",
+                                  "The day was not saved: %(count)s participants' rows need a correction.",
+                                  len(errors)) % {"count": len(errors)})
+        self.errors = errors
+
+
+def _day_row_errors(row: DayRow, *, allowed: set[str]) -> list[str]:
+    errors = []
+    if row.mode not in allowed:
+        errors.append(_("Choose present or absent."))
+    elif row.mode == AttendanceMode.ABSENT and not row.reason.strip():
+        errors.append(_("Give the reason for the absence."))
+    if not isinstance(row.quantity, int) or isinstance(row.quantity, bool) or not 0 <= row.quantity <= MAX_BATCH:
+        errors.append(_("The output must be a whole number from 0 to %(max)s.")
+                      % {"max": f"{MAX_BATCH:,}".replace(",", ".")})
+    return errors
+
+
+@transaction.atomic
+def training_day_record(*, training: Training, day: datetime.date, rows: list[DayRow], by) -> Batch | None:
+    """Record a training day for the whole class at once: each participant present (as the training runs: online,
+    in person) or absent with a reason, and the units each made that day. The day's output is one production
+    batch with a line per participant (``class_batch_save``), so the health expert inspects the day once. All or
+    nothing: a row to correct refuses the whole day (``DayRefused`` names the rows); saving the day again changes
+    its marks and, until it is inspected, its batch. Returns the day's batch (None when nobody made anything)."""
+    _check_runner(by=by, training=training)
+    # One save of a class's day at a time: the second one sees the first one's batch.
+    training = Training.objects.select_for_update().select_related("office__region", "product").get(pk=training.pk)
+    _check_day(training, day)
+    enrolments = {e.pk: e for e in training.enrolments.select_related("person")}
+    if {row.enrolment.pk for row in rows} != set(enrolments) or len(rows) != len(enrolments):
+        raise DomainError(_("Record every participant of the training, once."))
+    existing = {a.enrolment_id: a for a in Attendance.objects.filter(enrolment__training=training, day=day)}
+    errors = {}
+    for row in rows:
+        allowed = {*present_modes(training), AttendanceMode.ABSENT}
+        if getattr(existing.get(row.enrolment.pk), "mode", None) == AttendanceMode.HOME_VISIT:
+            allowed.add(AttendanceMode.HOME_VISIT)
+        if row_errors := _day_row_errors(row, allowed=allowed):
+            errors[row.enrolment.pk] = row_errors
+    if errors:
+        raise DayRefused(errors)
+    for row in rows:
+        reason = row.reason.strip()[:120] if row.mode == AttendanceMode.ABSENT else ""
+        Attendance.objects.update_or_create(enrolment=enrolments[row.enrolment.pk], day=day,
+                                            defaults={"mode": row.mode, "absence_reason": reason, "recorded_by": by})
+    return class_batch_save(training=training, produced_on=day, by=by,
+                            lines=[(enrolments[row.enrolment.pk].person, row.quantity) for row in rows])
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/enrol/", views.enrol, name="enrol"),
     path("<int:pk>/targets/", views.targets, name="targets"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/day/", views.training_day, name="day"),
     path("<int:pk>/visits/new/", views.home_visit, name="visit"),
     path("<int:pk>/output/new/", views.output, name="output"),
     path("<int:pk>/materials/new/", views.material, name="material"),

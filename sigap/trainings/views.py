@@ -1,9 +1,11 @@
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from sigap.accounts.access import require_officer, require_region_scope
 from sigap.accounts.models import Role
+from sigap.lib.dates import long_date
 from sigap.lib.errors import DomainError, show_on_form
 from sigap.lib.export import export_response, requested_format
 from sigap.lib.files import private_file_response
@@ -25,7 +28,7 @@ from sigap.stock.ledger import InsufficientStock
 from sigap.trainings import services
 from sigap.trainings.forms import (
     AttendanceForm, EnrolForm, HomeVisitForm, KitForm, MaterialForm, OutputForm, ProgrammeForm,
-    ProgrammeTargetFormSet, TrainingFilterForm, TrainingForm,
+    ProgrammeTargetFormSet, TrainingDayForm, TrainingFilterForm, TrainingForm,
 )
 from sigap.trainings.models import Attendance, Enrolment, LearningMaterial, Programme, Training
 from sigap.trainings.progress import training_progress
@@ -245,6 +248,56 @@ def attendance(request, pk):
             messages.success(request, _("Attendance saved."))
             return redirect(training)
     return render(request, "trainings/attendance_form.html", {"training": training, "form": form})
+
+
+def _day_shown(training, value):
+    """The day the grid opens on: the one asked for, else today within the training's days."""
+    if value:
+        return _parse_day(value)
+    return min(max(timezone.localdate(), training.starts_on), training.ends_on)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_day(request, pk):
+    """A training day for the whole class on one screen: attendance and each participant's output, saved at once.
+    The day is chosen with a GET form (``?date=``), so another day always opens with its own entries."""
+    training = _runnable(request, pk)
+    day = _day_shown(training, request.GET.get("date"))
+    context = {"training": training, "day": day, "days": training.days if training.day_count <= 31 else []}
+    if day is None or not training.starts_on <= day <= training.ends_on:
+        context["refusal"] = _("Choose a day of this training, from %(first)s to %(last)s.") % {
+            "first": long_date(training.starts_on), "last": long_date(training.ends_on)}
+        return render(request, "trainings/training_day.html", context, status=400 if request.GET.get("date") else 200)
+    enrolments = list(training.enrolments.select_related("person").order_by("person__name", "pk"))
+    marks = {a.enrolment_id: a for a in Attendance.objects.filter(enrolment__training=training, day=day)}
+    batch = training.batches.filter(produced_on=day, producer_partner=None, producer_person=None).first()
+    output = dict(batch.lines.values_list("person_id", "quantity")) if batch else {}
+    form = TrainingDayForm(request.POST or None, training=training, enrolments=enrolments,
+                           modes=services.present_modes(training), marks=marks, output=output)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.training_day_record(training=training, day=day, rows=form.day_rows(), by=request.user)
+        except services.DayRefused as error:
+            form.add_error(None, error.message)
+            form.show_row_errors(error.errors)
+        except DomainError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("%(day)s saved.") % {"day": long_date(day)} + " " + (
+                _("The output is batch %(code)s; it awaits inspection.") % {"code": batch.code} if batch else
+                _("Nobody made anything that day.")))
+            return redirect(f"{reverse('trainings:day', args=[training.pk])}?date={day.isoformat()}")
+    singles = dict(training.batches.filter(produced_on=day, producer_person__isnull=False)
+                   .values_list("producer_person").annotate(total=Sum("quantity")).order_by())
+    one_day = datetime.timedelta(days=1)
+    context.update({
+        "form": form, "batch": batch, "recorded": bool(marks or batch),
+        "rows": [(*row, singles.get(row[0].person_id)) for row in form.rows()],
+        "previous": day - one_day if day > training.starts_on else None,
+        "next": day + one_day if day < training.ends_on else None,
+    })
+    return render(request, "trainings/training_day.html", context)
 
 
 @login_required
