@@ -326,3 +326,10 @@ def test_the_import_page_says_it_is_processing_while_a_file_is_checked(world):
     content = client_for(world.tala_officer).get(reverse("people:import")).content.decode()
     assert 'data-busy="Sedang diproses' in content and "data-busy-status hidden" in content
     assert "sigap/busy.js" in content
+
+
+@pytest.mark.parametrize("name", ["partners", "people", "production"])
+def test_the_export_links_say_the_file_is_being_prepared(batches, name):
+    content = client_for(batches.tala_officer).get(reverse(f"{name}:list")).content.decode()
+    assert content.count('data-busy="Sedang diproses… Berkas disiapkan') == 2
+    assert "data-busy-status hidden" in content and "sigap/busy.js" in content
