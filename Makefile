@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 # Debian packages SIGAP needs: Chromium for the browser tests, gettext for translations, Pango for PDFs.
 DEBIAN_PACKAGES := chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: demo test test-sqlite test-postgres test-security api-fuzz install system-deps messages serve check clean bench
+.PHONY: demo test test-sqlite test-postgres test-security test-phone api-fuzz install system-deps messages serve check clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ test-postgres:
 	else \
 	  echo "PostgreSQL does not answer at $(PG_URL): its part of the suite is skipped"; \
 	fi
+
+# Every page of the access matrix on a 360 px phone as every role that may open it (make test opens each page
+# once, as one role: about 1 minute on 2 cores; this sweep takes several).
+test-phone: install
+	env -u DATABASE_URL SIGAP_PHONE_SWEEP=all $(PY) -m pytest sigap/tests/test_every_page.py -m browser -q --durations=1 $(PYTEST_ARGS)
 
 # Only the attacker's probes (issue-by-issue regression tests marked `security`), on SQLite.
 test-security: install

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sigap.items.models import Item
+from sigap.lib.filters import empty_choice_says_all
 from sigap.lib.images import MAX_BYTES, validate_image
 from sigap.lib.widgets import date_input
 from sigap.market.models import MAX_PRICE, BuyerType, Channel, Listing
@@ -87,6 +88,7 @@ class CatalogueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["regency"].queryset = regencies
         self.fields["q"].widget.attrs["placeholder"] = _("Masks, hazmat, sasirangan…")
+        empty_choice_says_all(self)
 
     def apply(self, listings):
         """Valid filters narrow the list; a nonsense value is dropped (and the form shows why)."""

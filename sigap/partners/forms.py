@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sigap.items.models import Item
+from sigap.lib.filters import empty_choice_says_all
 from sigap.lib.phone import PhoneNumberField
 from sigap.lib.regions_field import AddressRegionMixin
 from sigap.lib.spreadsheet import ChoiceByNameField, Column
@@ -88,6 +89,7 @@ class PartnerFilterForm(forms.Form):
         else:  # a partner user has only its own business: no region to choose
             del self.fields["regency"]
         self.fields["q"].widget.attrs.update({"placeholder": _("Name, owner or NIB")})
+        empty_choice_says_all(self)
 
     def apply(self, partners):
         if not self.is_valid():

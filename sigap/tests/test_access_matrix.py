@@ -319,6 +319,12 @@ def _photo():
 
 @pytest.fixture
 def matrix_world(world):
+    return matrix_world_build(world)
+
+
+def matrix_world_build(world):
+    """One record of each kind in Tala, for the routes that show a record (the phone and language sweeps of
+    sigap/tests/test_every_page.py build it too)."""
     from sigap.production.services import production_record
     from sigap.quality.services import inspection_record
     from sigap.handovers.services import handover_create, request_create
