@@ -157,7 +157,8 @@ def _answers(checklist: list[Criterion], results: list[ResultIn]) -> tuple[dict,
 def inspection_create(request, payload: InspectionIn):
     """A health expert records the inspection of a batch of their region (JSON: no photo). Another region's batch
     answers 404, as on the inspection page."""
-    batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("product"), pk=payload.batch_id)
+    batch = get_object_or_404(Batch.objects.visible_to(request.user).select_related("product", "training"),
+                              pk=payload.batch_id)
     _require_inspector(request.user)
     answers, names = _answers(InspectionForm(batch=batch).criteria, payload.results)
     form = InspectionForm(payload.dict(exclude={"batch_id", "results"}) | answers, batch=batch)
@@ -165,6 +166,6 @@ def inspection_create(request, payload: InspectionIn):
     inspection = inspection_record(
         batch=batch, by=request.user, inspected_on=data["inspected_on"], sample_size=data["sample_size"],
         accepted=data["accepted"], rejected=data["rejected"], reject_reason=data["reject_reason"],
-        notes=data["notes"], photo=None, results=form.results(),
+        notes=data["notes"], photo=None, results=form.results(), line_rejections=form.line_rejections(),
     )
     return Status(201, _visible(request).get(pk=inspection.pk))

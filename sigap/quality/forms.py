@@ -32,7 +32,7 @@ class InspectionForm(forms.Form):
         for line in self.lines:
             self.fields[f"line_{line.pk}"] = forms.IntegerField(
                 label=_("%(name)s: rejected of %(quantity)s") % {"name": line.person.name, "quantity": line.quantity},
-                min_value=0, max_value=line.quantity, initial=0,
+                min_value=0, max_value=line.quantity, initial=0, required=False,
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]*"}))
         for criterion in self.criteria:
             self.fields[f"criterion_{criterion.pk}"] = forms.ChoiceField(
@@ -53,8 +53,12 @@ class InspectionForm(forms.Form):
         return [self[f"line_{line.pk}"] for line in self.lines]
 
     def line_rejections(self) -> dict[int, int] | None:
-        """Each line's rejects for a class's day batch; None for a partner's or a participant's batch."""
-        return {line.pk: self.cleaned_data[f"line_{line.pk}"] for line in self.lines} if self.lines else None
+        """Each line's rejects for a class's day batch (a blank one is 0); None for a partner's or a participant's
+        batch, or when no line was given (the service then accepts a batch without rejects only)."""
+        given = {line.pk: self.cleaned_data.get(f"line_{line.pk}") for line in self.lines}
+        if all(value is None for value in given.values()):
+            return None
+        return {pk: value or 0 for pk, value in given.items()}
 
     def results(self):
         return [

@@ -369,3 +369,23 @@ def test_the_inspection_page_asks_whose_units_were_rejected(inspected_world):
     assert on_hand(w.mask, location_for(w.enrolments[1].person)) == 8
     detail = client.get(reverse("production:detail", args=[w.batch.pk]))
     assert detail.status_code == 200 and "Siti Nurhaliza" in detail.content.decode()
+
+
+def test_the_api_inspects_a_class_batch_without_rejects_and_asks_whose_rejects_otherwise(inspected_world):
+    import json
+
+    w = inspected_world
+    body = {"batch_id": w.batch.pk, "inspected_on": DAY_2.isoformat(), "sample_size": 5, "accepted": 18,
+            "rejected": 3, "reject_reason": "Jahitan lepas",
+            "results": [{"criterion_id": c.pk, "passed": True} for c in w.criteria]}
+    client = client_for(w.health_expert)
+    refused = client.post("/api/v1/inspections", json.dumps(body), content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["errors"] == {
+        "rejected": ["Sebutkan milik siapa unit yang ditolak: isi jumlah ditolak per peserta."]}
+    assert Batch.objects.get().status == Status.AWAITING_INSPECTION
+    body.update(accepted=21, rejected=0, reject_reason="")
+    response = client.post("/api/v1/inspections", json.dumps(body), content_type="application/json")
+    assert response.status_code == 201 and response.json()["accepted"] == 21
+    assert on_hand(w.mask, location_for(w.enrolments[1].person)) == 9
+    listed = client.get(f"/api/v1/production/batches/{w.batch.pk}").json()
+    assert listed["producer"] == "Peserta Bimtek Masker Kain 3 Lapis Sasirangan" and listed["status"] == "inspected"
