@@ -30,6 +30,7 @@ class BatchForm(forms.Form):
         if user.role == Role.PARTNER:
             self.fields["partner"].queryset = Partner.objects.filter(pk=user.partner_id)
             self.fields["partner"].initial = user.partner_id
+            self.fields["partner"].empty_label = None  # their own business is the only one to choose
             del self.fields["person"]
         else:
             self.fields["partner"].queryset = Partner.objects.visible_to(user).active()
