@@ -62,7 +62,7 @@ test-postgres:
 	fi
 
 # Every page of the access matrix on a 360 px phone as every role that may open it (make test opens each page
-# once, as one role: about 1 minute on 2 cores; this sweep takes several).
+# once, as one role: about 50 s on 2 cores; this sweep about 95 s).
 test-phone: install
 	env -u DATABASE_URL SIGAP_PHONE_SWEEP=all $(PY) -m pytest sigap/tests/test_every_page.py -m browser -q --durations=1 $(PYTEST_ARGS)
 
