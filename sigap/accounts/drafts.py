@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.http import QueryDict
 from django.shortcuts import resolve_url
@@ -36,12 +37,31 @@ def session_ended(request) -> bool:
     return not dict(request.session.items())
 
 
-def draft_keep(request) -> str:
-    """Keeps the fields the request posted; returns the one-time id they are kept under."""
+def ended_session_user_id(request) -> str | None:
+    """Whose session ended: an expired session's row stays until ``clearsessions`` runs, and its data names the
+    user. None when that cannot be told (the row is gone, or sessions are not kept in the database)."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    model_class = getattr(request.session, "get_model_class", None)
+    if not key or model_class is None:
+        return None
+    row = model_class().objects.filter(session_key=key).only("session_data").first()
+    if row is None:
+        return None
+    user_id = request.session.decode(row.session_data).get(SESSION_KEY)
+    return str(user_id) if user_id is not None else None
+
+
+def draft_keep(request) -> str | None:
+    """Keeps the fields the request posted, for the user whose session ended; returns the one-time id they are
+    kept under, or None when that user cannot be told (then nothing is kept: a form may hold personal data, and
+    someone else may sign in on the same browser)."""
+    user_id = ended_session_user_id(request)
+    if user_id is None:
+        return None
     data = {key: values for key, values in request.POST.lists()
             if not any(word in key.lower() for word in _NOT_KEPT)}
     draft_id = secrets.token_urlsafe(24)
-    cache.set(draft_key(draft_id), {"path": request.path, "data": data}, DRAFT_SECONDS)
+    cache.set(draft_key(draft_id), {"path": request.path, "user": user_id, "data": data}, DRAFT_SECONDS)
     return draft_id
 
 
@@ -57,7 +77,8 @@ def login_address_keeping(request) -> tuple[str, str | None]:
     back, draft_id = request.get_full_path(), None
     if request.method == "POST" and request.POST:
         draft_id = draft_keep(request)
-        back = _with_parameters(back, **{DRAFT_PARAMETER: draft_id})
+        if draft_id:
+            back = _with_parameters(back, **{DRAFT_PARAMETER: draft_id})
     return _with_parameters(resolve_url(settings.LOGIN_URL), next=back, **{ENDED_PARAMETER: "1"}), draft_id
 
 
@@ -69,14 +90,14 @@ def draft_cookie_set(response, draft_id: str | None) -> None:
 
 
 def _draft_taken(request):
-    """The fields kept for this page and this browser, once."""
+    """The fields kept for this page, this browser and this user, once."""
     draft_id = request.GET.get(DRAFT_PARAMETER)
     if not draft_id or request.method != "GET" or not request.user.is_authenticated:
         return None
     if request.get_signed_cookie(DRAFT_COOKIE, default=None, salt=DRAFT_COOKIE, max_age=DRAFT_SECONDS) != draft_id:
         return None
     stored = cache.get(draft_key(draft_id))
-    if not stored or stored["path"] != request.path:
+    if not stored or stored["path"] != request.path or stored.get("user") != str(request.user.pk):
         return None
     cache.delete(draft_key(draft_id))
     data = QueryDict(mutable=True)

@@ -189,8 +189,6 @@ def _prefilled_lines(request) -> list[dict]:
     return lines[:10]
 
 
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_create(request):

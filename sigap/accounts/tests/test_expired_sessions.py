@@ -85,6 +85,25 @@ def test_a_draft_is_not_given_to_another_browser(world):
     assert 'value="Siti Rahmah"' not in html and NOTICE not in html
 
 
+@pytest.mark.security
+def test_a_draft_is_given_back_only_to_the_user_whose_session_ended(world):
+    """A shared office computer: someone else signing in on the same browser never sees what the officer typed."""
+    client, response = _post_after_expiry(world, _form_fields())
+    next_url = _next_of(response)
+    client.post("/accounts/login/", {"username": "hsu_officer", "password": "sandi-rahasia-1", "next": next_url})
+    html = client.get(next_url).content.decode()
+    assert "Siti Rahmah" not in html and "6301014101900001" not in html and NOTICE not in html
+
+
+@pytest.mark.security
+def test_nothing_is_kept_when_the_ended_session_is_gone(world):
+    client = client_for(world.tala_officer)
+    client.get("/people/new/")
+    Session.objects.filter(session_key=client.session.session_key).delete()  # cleared by clearsessions
+    response = client.post("/people/new/", _form_fields())
+    assert response.status_code == 302 and "draft" not in _next_of(response)
+
+
 def test_a_draft_is_not_shown_on_another_page(world):
     client, response = _post_after_expiry(world, _form_fields())
     draft = parse_qs(urlsplit(_next_of(response)).query)["draft"][0]

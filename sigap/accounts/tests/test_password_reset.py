@@ -202,5 +202,5 @@ def test_a_reset_ends_the_users_api_tokens_and_other_sessions(budi, world):
     assert record.state == TokenState.REVOKED and record.revoked_reason == RevokedReason.PASSWORD_CHANGED
     assert record.revoked_by == budi
     assert token_user(token) is None and token_user(others_token) == world.hsu_officer
-    signed_out = elsewhere.get(reverse("home"))
+    signed_out = elsewhere.get(reverse("profile"))  # a page for signed-in users (the home page greets visitors)
     assert signed_out.status_code == 302 and signed_out.url.startswith(reverse("login"))
