@@ -3,6 +3,7 @@ participants living in Amuntai Tengah, and helpers that create trainings and enr
 
 import datetime
 import itertools
+from decimal import Decimal
 
 import pytest
 
@@ -64,3 +65,36 @@ def training(hsu):
     w.training = make_training(w)
     w.enrolments = enrol(w, w.training, PARTICIPANTS[:3])
     return w
+
+
+def _with_kit_materials(w, *, fabric_received):
+    """Masks need 0.06 m of sasirangan and 0.5 elastic each; the HSU store receives ``fabric_received`` m and 250
+    pieces; the participants' targets are 20, 25 and 15 masks."""
+    from sigap.items.models import Component, Item
+    from sigap.stock.services import location_for, receipt_record
+    from sigap.trainings.services import targets_set
+
+    w.elastic = Item.objects.create(code="karet-elastis", name="Karet elastis", kind="material", unit="pcs")
+    Component.objects.create(product=w.mask, material=w.fabric, quantity=Decimal("0.06"))
+    Component.objects.create(product=w.mask, material=w.elastic, quantity=Decimal("0.5"))
+    receipt_record(office=w.hsu_office, supplier=w.province_office, date=datetime.date(2020, 5, 16),
+                   lines=[(w.fabric, fabric_received), (w.elastic, 250)], by=w.hsu_officer)
+    w.store = location_for(w.hsu_office)
+    fahri, siti, rahmat = w.enrolments
+    targets_set(training=w.training, targets={fahri.pk: 20, siti.pk: 25, rahmat.pk: 15}, by=w.hsu_officer)
+    for e in w.enrolments:
+        e.refresh_from_db()
+    return w
+
+
+@pytest.fixture
+def stocked(training):
+    """The HSU store holds 30 m of sasirangan and 250 pieces of elastic: every kit is covered."""
+    return _with_kit_materials(training, fabric_received=30)
+
+
+@pytest.fixture
+def short(training):
+    """The HSU store holds 1 m and 250 pieces, so Rahmat's kit (15 masks: 0.9 m, 7.5 pieces) is covered and
+    Siti's (25: 1.5 m, 12.5) only for the elastic and 1 m."""
+    return _with_kit_materials(training, fabric_received=1)

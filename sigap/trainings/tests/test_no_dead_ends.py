@@ -10,35 +10,18 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from sigap.items.models import Component, Item
 from sigap.lib.errors import DomainError
 from sigap.stock.ledger import InsufficientStock, audit, on_hand
 from sigap.stock.models import DocumentKind, Movement, StockDocument
 from sigap.stock.services import issue_record, location_for, receipt_record
 from sigap.trainings.models import Enrolment
-from sigap.trainings.services import kit_issue, kit_owed, kits_owed, output_collect, targets_set
+from sigap.trainings.services import kit_issue, kit_owed, kits_owed, output_collect
 
 DAY = datetime.date(2020, 5, 17)
 
 pytestmark = pytest.mark.security
 
 
-@pytest.fixture
-def short(training):
-    """Masks need 0.06 m of sasirangan and 0.5 elastic each; the HSU store holds 1 m and 250 pieces, so Rahmat's
-    kit (15 masks: 0.9 m, 7.5 pieces) is covered and Siti's (25: 1.5 m, 12.5) only for the elastic and 1 m."""
-    w = training
-    w.elastic = Item.objects.create(code="karet-elastis", name="Karet elastis", kind="material", unit="pcs")
-    Component.objects.create(product=w.mask, material=w.fabric, quantity=Decimal("0.06"))
-    Component.objects.create(product=w.mask, material=w.elastic, quantity=Decimal("0.5"))
-    receipt_record(office=w.hsu_office, supplier=w.province_office, date=datetime.date(2020, 5, 16),
-                   lines=[(w.fabric, 1), (w.elastic, 250)], by=w.hsu_officer)
-    w.store = location_for(w.hsu_office)
-    fahri, siti, rahmat = w.enrolments
-    targets_set(training=w.training, targets={fahri.pk: 20, siti.pk: 25, rahmat.pk: 15}, by=w.hsu_officer)
-    for e in w.enrolments:
-        e.refresh_from_db()
-    return w
 
 
 def _written():

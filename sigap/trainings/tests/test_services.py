@@ -412,21 +412,6 @@ def test_output_that_breaks_a_rule_is_refused(training, tala_instructor, change,
 
 # --- material kits -----------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def stocked(training):
-    """Masks need 0.06 m of sasirangan and 0.5 elastic each; the HSU store holds 30 m and 250 pieces."""
-    w = training
-    w.elastic = Item.objects.create(code="karet-elastis", name="Karet elastis", kind="material", unit="pcs")
-    Component.objects.create(product=w.mask, material=w.fabric, quantity=Decimal("0.06"))
-    Component.objects.create(product=w.mask, material=w.elastic, quantity=Decimal("0.5"))
-    receipt_record(office=w.hsu_office, supplier=w.province_office, date=datetime.date(2020, 5, 16),
-                   lines=[(w.fabric, 30), (w.elastic, 250)], by=w.hsu_officer)
-    w.store = location_for(w.hsu_office)
-    fahri, siti, rahmat = w.enrolments
-    targets_set(training=w.training, targets={fahri.pk: 20, siti.pk: 25, rahmat.pk: 15}, by=w.hsu_officer)
-    for e in w.enrolments:
-        e.refresh_from_db()
-    return w
 
 
 def _stock_written():
