@@ -45,6 +45,18 @@ def code_of(device, clock, *, offset_steps=0) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+def wrong_code(device, clock) -> str:
+    """Six digits the app does not show now, nor a step before or after (a fixed "000000" would be right about
+    once in 330,000 runs)."""
+    valid = {code_of(device, clock, offset_steps=step) for step in (-1, 0, 1)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in valid)
+
+
+def wrong_recovery_code(code: str) -> str:
+    """A recovery code with its last letter changed: never the code itself."""
+    return code[:-1] + ("y" if code.endswith("x") else "x")
+
+
 def enrol(user, clock) -> tuple[TOTPDevice, list[str]]:
     device = services.totp_device_for_setup(user=user)
     codes = services.two_factor_turn_on(device=device, code=code_of(device, clock))
@@ -75,7 +87,7 @@ def test_a_user_turns_two_factor_on_with_a_code_from_the_app_and_sees_ten_recove
     assert not device.confirmed and not services.has_two_factor(world.tala_officer)
     assert page.context["secret"].replace(" ", "") in device.config_url
 
-    wrong = client.post(reverse("twofactor:setup"), {"code": "000000"}, HTTP_ACCEPT_LANGUAGE="id")
+    wrong = client.post(reverse("twofactor:setup"), {"code": wrong_code(device, otp_clock)}, HTTP_ACCEPT_LANGUAGE="id")
     assert wrong.status_code == 200 and "Kode tidak benar" in wrong.content.decode()
     device.refresh_from_db()
     assert not device.confirmed
@@ -153,9 +165,9 @@ def test_a_wrong_code_is_refused_and_repeated_wrong_codes_make_the_user_wait(wor
     device, codes = enrol(world.tala_officer, otp_clock)
     client = Client()
     _login(client, "tala_officer")
-    wrong = _code(client, "123456")
+    wrong = _code(client, wrong_code(device, otp_clock))
     assert wrong.status_code == 200 and "Kode tidak benar" in wrong.content.decode()
-    for guess in ("654321", codes[1][:-1] + "x"):  # a wrong app code and a wrong recovery code count alike
+    for guess in (wrong_code(device, otp_clock), wrong_recovery_code(codes[1])):  # both count alike
         otp_clock.advance(60)  # past django-otp's own back-off: only SIGAP's throttle is tested here
         _code(client, guess)
     otp_clock.advance(5)
@@ -172,7 +184,7 @@ def test_django_otps_own_back_off_holds_the_right_code_right_after_a_wrong_one(w
     device, _codes = enrol(world.tala_officer, otp_clock)
     client = Client()
     _login(client, "tala_officer")
-    _code(client, "000000")
+    _code(client, wrong_code(device, otp_clock))
     held = _code(client, code_of(device, otp_clock))
     assert held.status_code == 200 and "_auth_user_id" not in client.session
     otp_clock.advance(1)
@@ -312,7 +324,7 @@ def test_a_token_for_a_user_with_two_factor_needs_a_current_code(world, otp_cloc
     device, codes = enrol(world.tala_officer, otp_clock)
     missing = _token({})
     assert missing.status_code == 400 and "otp" in missing.json()["errors"]
-    wrong = _token({"otp": "000000"})
+    wrong = _token({"otp": wrong_code(device, otp_clock)})
     assert wrong.status_code == 400 and set(wrong.json()) == {"detail", "errors"} and "otp" in wrong.json()["errors"]
     assert ApiToken.objects.count() == 0
     otp_clock.advance(1)  # django-otp's back-off after the wrong code
